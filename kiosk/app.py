@@ -1,0 +1,315 @@
+"""The kiosk's Kivy/KivyMD application: wires screens to the plain-Python core.
+
+It makes no content decisions itself: view models decide what to show, the idle policy
+decides when a visit ends, the admin gate decides about PINs. The app keeps the window in
+kiosk mode (Esc goes back, closing is refused outside admin) and ends visits.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.metrics import sp
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
+from kivymd.app import MDApp
+
+from kiosk import paths
+from kiosk.admin import AdminGate, SecretTapGesture
+from kiosk.config import KioskConfig
+from kiosk.i18n import tr
+from kiosk.screens import SCREENS
+from kiosk.screens.base import KioskScreen
+from kiosk.session import IdlePolicy, IdleState
+from kiosk.store import ContentStore, ensure_cache
+from kiosk.visit import HOME, Route, Visit, route
+from kiosk.widgets.common import set_shown
+
+import kiosk.widgets.common  # noqa: F401  (registers the widget rules used by every kv)
+
+Builder.load_file(str(Path(__file__).with_name("app.kv")), encoding="utf-8")
+
+PROBE_ENV = "KIOSK_PROBE_FILE"
+ESCAPE_KEYS = {27}  # Esc on a keyboard, the back key on Android
+
+
+class SecretCorner(ButtonBehavior, Widget):
+    pass
+
+
+class IdleWarning(FloatLayout):
+    countdown_text = StringProperty("")
+
+    def on_touch_down(self, touch: Any) -> bool:
+        # Modal: touches never reach the screen below while the warning shows.
+        super().on_touch_down(touch)
+        return True
+
+
+class KioskRoot(FloatLayout):
+    pass
+
+
+class KioskApp(MDApp):
+    screen_title = StringProperty("")
+    in_visit = BooleanProperty(False)
+    current_screen = StringProperty("attract")
+    font_display = NumericProperty(sp(64))
+    font_title = NumericProperty(sp(40))
+    font_heading = NumericProperty(sp(30))
+    font_body = NumericProperty(sp(25))
+    font_button = NumericProperty(sp(25))
+    font_small = NumericProperty(sp(20))
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        data_dir: Path,
+        content_dir: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.kiosk_config = config
+        self.settings = config.kiosk
+        self.data_dir = data_dir
+        self.content_dir = content_dir or paths.bundled_content_dir()
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.visit = Visit(self.settings.default_language, self.settings.host_country)
+        self.idle = IdlePolicy(clock, self.settings.idle_timeout, self.settings.warning_seconds)
+        self.admin_gate = AdminGate(self.settings.admin_pin_hash, clock)
+        self.secret_gesture = SecretTapGesture(clock)
+        self.screens: dict[str, KioskScreen] = {}
+        self.allow_exit = False
+        self.warning: IdleWarning | None = None
+        self._probe_file = os.environ.get(PROBE_ENV)
+        self._probe_last = ""
+        self.first_frame_at: float | None = None
+        self.title = "EU citizens' information kiosk"
+
+    # ------------------------------------------------------------------ resources
+
+    @staticmethod
+    def asset(name: str) -> str:
+        return str(Path(__file__).with_name("assets") / name)
+
+    # ------------------------------------------------------------------ build
+
+    def build(self) -> KioskRoot:
+        self.theme_cls.theme_style = "Light"
+        self.theme_cls.primary_palette = "Darkblue"
+        self.store = ContentStore(ensure_cache(self.data_dir, self.content_dir))
+        tr.switch_lang(self.visit.language)
+        root = KioskRoot()
+        manager = root.ids.screens
+        manager.transition = NoTransition()
+        for name in SCREENS:
+            module = importlib.import_module(f"kiosk.screens.{name}")
+            screen = module.SCREEN(name=name)
+            self.screens[name] = screen
+            manager.add_widget(screen)
+        manager.current = "attract"
+        self._frame = root.ids.frame
+        self._top_bar = root.ids.top_bar
+        self._bottom_bar = root.ids.bottom_bar
+        self.bind(in_visit=self._show_bars)
+        self._show_bars()
+        self.warning = IdleWarning()
+        Window.bind(on_touch_down=self._on_any_touch)
+        Window.bind(on_keyboard=self._on_keyboard)
+        Window.bind(on_request_close=self._on_request_close)
+        Clock.schedule_interval(self._tick, 0.25)
+        if self._probe_file:
+            Clock.schedule_interval(self._write_probe, 0.1)
+        Clock.schedule_once(self._mark_first_frame, 0)
+        return root
+
+    def on_stop(self) -> None:
+        Window.unbind(on_touch_down=self._on_any_touch)
+        Window.unbind(on_keyboard=self._on_keyboard)
+        Window.unbind(on_request_close=self._on_request_close)
+
+    def _show_bars(self, *_args: Any) -> None:
+        # The bars exist only during a visit; the attract screen has the whole window.
+        set_shown(self._frame, self._top_bar, self.in_visit, at_top=True)
+        set_shown(self._frame, self._bottom_bar, self.in_visit)
+
+    def _mark_first_frame(self, _dt: float) -> None:
+        self.first_frame_at = time.time()
+
+    # ------------------------------------------------------------------ navigation
+
+    @property
+    def manager(self) -> Any:
+        return self.root.ids.screens
+
+    def _show(self, target: Route) -> None:
+        screen = self.screens[target.screen]
+        screen.show(**dict(target.params))
+        self.manager.current = target.screen
+        self.current_screen = target.screen
+        self.screen_title = screen.title
+
+    def open_screen(self, name: str, **params: Any) -> None:
+        self._show(self.visit.go(route(name, **params)))
+
+    def open_guide(self, guide_id: str) -> None:
+        self.open_screen("guide", guide_id=guide_id)
+
+    def go_home(self) -> None:
+        self._show(self.visit.go_home())
+
+    def go_back(self) -> None:
+        self._show(self.visit.back())
+
+    def refresh_current(self) -> None:
+        screen = self.screens[self.manager.current]
+        screen.refresh()
+        self.screen_title = screen.title
+
+    # ------------------------------------------------------------------ visits
+
+    def start_visit(self) -> None:
+        self.idle.start_visit()
+        self.in_visit = True
+        self.visit.go(HOME)
+        self.open_screen("language")
+
+    def choose_language(self, code: str) -> None:
+        self.visit.language = code
+        tr.switch_lang(code)
+        if len(self.visit.history) > 1 and self.visit.history[-2] != HOME:
+            self.go_back()
+        else:
+            self.go_home()
+
+    def continue_visit(self) -> None:
+        self.idle.activity()
+        self._hide_warning()
+
+    def end_visit(self) -> None:
+        """Forget the visitor and show the attract screen."""
+        self.idle.end_visit()
+        self._hide_warning()
+        for screen in self.screens.values():
+            screen.reset_visit_state()
+        self.visit.reset()
+        self.secret_gesture.reset()
+        tr.switch_lang(self.visit.language)
+        self.in_visit = False
+        self.manager.current = "attract"
+        self.current_screen = "attract"
+        self.screen_title = ""
+
+    def _on_any_touch(self, _window: Any, _touch: Any) -> None:
+        self.idle.activity()
+
+    def _tick(self, _dt: float) -> None:
+        status = self.idle.status()
+        if status.state is IdleState.WARNING:
+            self._show_warning(status.seconds_left)
+        elif status.state is IdleState.EXPIRED:
+            self.end_visit()
+        elif self.warning is not None and self.warning.parent is not None:
+            self._hide_warning()
+
+    def _show_warning(self, seconds_left: float) -> None:
+        assert self.warning is not None
+        left = math.ceil(seconds_left)
+        self.warning.countdown_text = tr.ngettext(
+            "The kiosk will start again for the next person in {n} second.",
+            "The kiosk will start again for the next person in {n} seconds.",
+            left,
+        ).format(n=left)
+        if self.warning.parent is None:
+            self.root.add_widget(self.warning)
+
+    def _hide_warning(self) -> None:
+        if self.warning is not None and self.warning.parent is not None:
+            self.root.remove_widget(self.warning)
+
+    @property
+    def warning_visible(self) -> bool:
+        return self.warning is not None and self.warning.parent is not None
+
+    # ------------------------------------------------------------------ admin and window
+
+    def secret_tap(self) -> None:
+        if self.secret_gesture.tap():
+            self.open_screen("admin")
+
+    def exit_from_admin(self) -> None:
+        if self.screens["admin"].unlocked:
+            self.allow_exit = True
+            self.stop()
+
+    def _on_keyboard(self, _window: Any, key: int, *_args: Any) -> bool:
+        if key in ESCAPE_KEYS:
+            if self.in_visit:
+                self.go_back()
+            return True  # never let Esc close the app
+        return False
+
+    def _on_request_close(self, *_args: Any, **_kwargs: Any) -> bool:
+        return not self.allow_exit  # True blocks the close
+
+    # ------------------------------------------------------------------ test probe
+
+    @staticmethod
+    def _visible_at(widget: Widget, x: float, y: float) -> bool:
+        """Whether window point (x, y) of ``widget`` is on screen, not scrolled out of view."""
+        if not (0 <= x <= Window.width and 0 <= y <= Window.height):
+            return False
+        node = widget.parent
+        while node is not None and node is not node.parent:
+            if isinstance(node, ScrollView):
+                left, bottom = node.to_window(node.x, node.y)
+                if not (left <= x <= left + node.width and bottom <= y <= bottom + node.height):
+                    return False
+            node = node.parent
+        return True
+
+    def _write_probe(self, _dt: float) -> None:
+        """Write the current screen and its touch targets for end-to-end tests."""
+        targets = {}
+        # The screen manager keeps only the current screen in the widget tree.
+        for widget in list(self.root.walk()):
+            probe_id = getattr(widget, "probe_id", "")
+            if not probe_id or widget.disabled or widget.opacity == 0 or widget.height <= 1:
+                continue
+            x, y = widget.to_window(*widget.center)
+            if self._visible_at(widget, x, y):
+                targets.setdefault(probe_id, [round(x), round(Window.height - y)])
+        state = {
+            "screen": self.manager.current,
+            "in_visit": self.in_visit,
+            "language": self.visit.language,
+            "warning": self.warning_visible,
+            "title": self.screen_title,
+            "first_frame_at": self.first_frame_at,
+            "targets": targets,
+            "window": [Window.width, Window.height],
+        }
+        text = json.dumps(state, sort_keys=True)
+        if text != self._probe_last:
+            tmp = f"{self._probe_file}.tmp"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, self._probe_file)
+            self._probe_last = text

@@ -1,0 +1,116 @@
+"""The ``kiosk`` command: run the kiosk, print its status, hash an admin PIN.
+
+Plain Python: Kivy is imported only when ``kiosk run`` actually starts the window.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from kiosk import paths
+from kiosk.admin import hash_pin
+from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.content_model import ContentError
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="TOML config file (default: every key at its default)")
+    parser.add_argument("--data-dir", help="data folder (default: $KIOSK_DATA_DIR or the user data folder)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="EU citizens' information kiosk")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the kiosk")
+    _common(run)
+    mode = run.add_mutually_exclusive_group()
+    mode.add_argument("--windowed", action="store_true", help="a normal 1280x800 window")
+    mode.add_argument("--fullscreen", action="store_true", help="borderless full screen, no cursor")
+    run.add_argument("--lang", help="language a visit starts in (overrides default_language)")
+    run.add_argument("--content-dir", help=argparse.SUPPRESS)
+    status = sub.add_parser("status", help="print the kiosk's content status")
+    _common(status)
+    status.add_argument("--json", action="store_true", required=True, help="print JSON")
+    sub.add_parser("hash-pin", help="read a PIN and print the admin_pin_hash value for the config")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> tuple[KioskConfig, Path]:
+    return load_config(args.config), paths.data_dir(args.data_dir)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kiosk.launcher import run_kiosk
+
+    config, data_dir = _load(args)
+    fullscreen = config.kiosk.fullscreen
+    if args.windowed:
+        fullscreen = False
+    elif args.fullscreen:
+        fullscreen = True
+    if args.lang and args.lang not in config.kiosk.languages:
+        raise ConfigError(f"--lang {args.lang!r} is not one of the offered languages {config.kiosk.languages}")
+    content_dir = Path(args.content_dir) if args.content_dir else None
+    return run_kiosk(config, data_dir, fullscreen, args.lang, content_dir)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.store import ContentStore, current_cache_path, ensure_cache
+
+    config, data_dir = _load(args)
+    cache = current_cache_path(data_dir) or ensure_cache(data_dir, paths.bundled_content_dir())
+    store = ContentStore(cache)
+    try:
+        status = {
+            "content_version": store.content_version,
+            "content_fingerprint": store.meta("fingerprint"),
+            "content_origin": store.meta("origin"),
+            "languages": store.languages(),
+            "offered_languages": list(config.kiosk.languages),
+            "data_dir": str(data_dir),
+            "cache_file": str(cache),
+            # No content update has run on this kiosk: the updater fills these in.
+            "last_check": None,
+            "last_success": None,
+            "last_error": None,
+            "stale": False,
+        }
+    finally:
+        store.close()
+    print(json.dumps(status, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_hash_pin() -> int:
+    if sys.stdin.isatty():
+        pin = getpass.getpass("New admin PIN (4-12 digits): ")
+        if getpass.getpass("Repeat it: ") != pin:
+            print("kiosk: the two PINs differ", file=sys.stderr)
+            return 2
+    else:
+        pin = sys.stdin.readline().strip()
+    print(hash_pin(pin))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "status":
+            return cmd_status(args)
+        return cmd_hash_pin()
+    except (ConfigError, ValueError) as exc:
+        if isinstance(exc, ContentError):
+            print(f"kiosk: the content cannot be used:\n{exc}", file=sys.stderr)
+        else:
+            print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

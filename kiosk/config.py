@@ -1,0 +1,140 @@
+"""Kiosk configuration: a TOML file with documented keys, each with a default.
+
+A file holding only a ``[sync]`` table is a complete config. Unknown keys and wrong
+types are refused with a message naming the file and the key, so a typo never silently
+falls back to a default.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+
+class ConfigError(ValueError):
+    """The config file is unreadable or a key has a wrong name, type or value."""
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    """The ``[kiosk]`` table."""
+
+    host_country: str = "IT"
+    """ISO 3166 alpha-2 code of the country the kiosk stands in; its guides come first."""
+    municipality: str = ""
+    """Name of the municipality, shown on the about screen."""
+    languages: tuple[str, ...] = ("en", "bg", "el")
+    """Languages offered to visitors, in picker order."""
+    default_language: str = "en"
+    """Language a visit starts in and returns to when it ends."""
+    idle_timeout: float = 90.0
+    """Seconds without a touch before the idle warning appears."""
+    warning_seconds: float = 30.0
+    """Length of the idle warning countdown (at least 20 s, WCAG 2.2.1)."""
+    fullscreen: bool = True
+    """Borderless screen-sized window with the cursor hidden."""
+    admin_pin_hash: str = ""
+    """Output of ``kiosk hash-pin``; empty means the admin screen cannot be opened."""
+    attract_cycle_seconds: float = 3.0
+    """How long each language's "Touch to start" stays on the attract screen."""
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """The ``[sync]`` table (used by the content updater)."""
+
+    source: str = ""
+    public_keys: tuple[str, ...] = ()
+    interval_seconds: float = 900.0
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+    path: Path | None = None
+
+
+def _coerce(where: str, name: str, default: Any, value: Any) -> Any:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: '{name}' must be true or false, not {value!r}")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: '{name}' must be a number, not {value!r}")
+        return float(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: '{name}' must be a string, not {value!r}")
+        return value
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{name}' must be a list of strings, not {value!r}")
+        return tuple(value)
+    raise AssertionError(f"unhandled default type for {name}")
+
+
+def _build(cls: type, where: str, table: Any) -> Any:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for name, value in table.items():
+        if name not in known:
+            raise ConfigError(
+                f"{where}: unknown key '{name}' (known keys: {', '.join(sorted(known))})"
+            )
+        values[name] = _coerce(where, name, known[name].default, value)
+    return cls(**values)
+
+
+def _validate(settings: KioskSettings, where: str) -> None:
+    if not settings.languages:
+        raise ConfigError(f"{where}: 'languages' must name at least one language")
+    for code in settings.languages:
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            raise ConfigError(f"{where}: 'languages' has unknown language code {code!r}") from None
+    if settings.default_language not in settings.languages:
+        raise ConfigError(
+            f"{where}: 'default_language' {settings.default_language!r} is not in 'languages'"
+        )
+    if settings.idle_timeout < 10:
+        raise ConfigError(f"{where}: 'idle_timeout' must be at least 10 seconds")
+    if settings.warning_seconds < 20:
+        raise ConfigError(f"{where}: 'warning_seconds' must be at least 20 seconds")
+    if len(settings.host_country) != 2 or not settings.host_country.isupper():
+        raise ConfigError(f"{where}: 'host_country' must be a two-letter code such as 'IT'")
+
+
+def parse_config(text: str, path: Path | None = None) -> KioskConfig:
+    """Parse config text; ``path`` only names the file in error messages."""
+    name = str(path) if path else "<config>"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{name}: not valid TOML: {exc}") from None
+    unknown = set(data) - {"kiosk", "sync"}
+    if unknown:
+        raise ConfigError(f"{name}: unknown table(s) {sorted(unknown)}; expected [kiosk], [sync]")
+    kiosk = _build(KioskSettings, f"{name} [kiosk]", data.get("kiosk", {}))
+    sync = _build(SyncSettings, f"{name} [sync]", data.get("sync", {}))
+    _validate(kiosk, f"{name} [kiosk]")
+    return KioskConfig(kiosk=kiosk, sync=sync, path=path)
+
+
+def load_config(path: str | Path | None) -> KioskConfig:
+    """Load the config file at ``path``; no path means every default."""
+    if path is None:
+        return KioskConfig()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+    return parse_config(text, path)

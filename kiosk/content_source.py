@@ -1,0 +1,549 @@
+"""Reads and validates the editorial content folder (``content/``).
+
+Layout::
+
+    content/structure.yaml          ids, order, answer keys, link targets, sources
+    content/media/*                 images
+    content/<lang>/guides/<id>.md   one guide: YAML front matter + Markdown body
+    content/<lang>/about.md         the about page
+    content/<lang>/quiz.yaml        question texts keyed by question and option id
+    content/<lang>/links.yaml       link labels keyed by link id
+
+Every problem is reported with its file and line; loading never stops at the first one,
+so an editor sees the whole list at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+logging.getLogger("markdown_it").setLevel(logging.WARNING)
+
+from kiosk.content_model import (
+    Block,
+    ContentSet,
+    Document,
+    GuideDef,
+    LanguageContent,
+    LinkDef,
+    LinkText,
+    Problem,
+    QuestionDef,
+    QuestionText,
+    Source,
+    Span,
+)
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}$")
+# Kivy markup tags. Content is escaped before display anyway; these are refused so an
+# editor learns that formatting belongs in Markdown, not in Kivy's own syntax.
+KIVY_MARKUP = re.compile(
+    r"\[/?(b|i|u|s|sub|sup|ref|anchor|color|size|font|font_context|font_family|"
+    r"font_features|text_language)(=[^\]]*)?\]"
+)
+LEFTOVER_EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader whose mappings remember the line of each key (1-based)."""
+
+
+class LineDict(dict):  # type: ignore[type-arg]
+    lines: dict[Any, int]
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.lines = {
+        loader.construct_object(key, deep=True): key.start_mark.line + 1 for key, _ in node.value
+    }
+    mapping.lines["__start__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings: the cache and the UI format them, and YAML's date type is not JSON.
+_LineLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _line(mapping: Any, key: Any, default: int | None = None) -> int | None:
+    lines = getattr(mapping, "lines", None)
+    if not lines:
+        return default
+    return lines.get(key, lines.get("__start__", default))
+
+
+class _Reader:
+    """Collects problems while reading one content folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def error(self, path: Path, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.rel(path), line, message))
+
+    def load_yaml(self, path: Path, text: str | None = None, line_offset: int = 0) -> Any:
+        try:
+            if text is None:
+                text = path.read_text(encoding="utf-8")
+            return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        except UnicodeDecodeError as exc:
+            self.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 + line_offset if mark else None
+            self.error(path, line, f"broken YAML: {exc.problem or exc.context}")
+        except OSError as exc:
+            self.error(path, None, f"cannot read: {exc.strerror}")
+        return None
+
+    def check_text(self, path: Path, line: int | None, where: str, text: str) -> None:
+        found = KIVY_MARKUP.search(text)
+        if found:
+            self.error(
+                path,
+                line,
+                f"{where}: contains Kivy markup {found.group(0)!r}; "
+                "use Markdown (**bold**, *italic*) instead",
+            )
+
+    def require_str(self, path: Path, mapping: Any, key: str, where: str) -> str:
+        value = mapping.get(key) if isinstance(mapping, dict) else None
+        if not isinstance(value, str) or not value.strip():
+            self.error(path, _line(mapping, key), f"{where}: '{key}' must be non-empty text")
+            return ""
+        self.check_text(path, _line(mapping, key), f"{where}.{key}", value)
+        return value.strip()
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def _read_sources(r: _Reader, path: Path, entry: Any, where: str) -> tuple[Source, ...]:
+    sources = entry.get("sources") if isinstance(entry, dict) else None
+    if not isinstance(sources, list) or not sources:
+        r.error(path, _line(entry, "sources"), f"{where}: needs a non-empty 'sources' list")
+        return ()
+    result = []
+    for i, src in enumerate(sources):
+        title = r.require_str(path, src, "title", f"{where}.sources[{i}]")
+        url = r.require_str(path, src, "url", f"{where}.sources[{i}]")
+        if url and not url.startswith(("https://", "http://")):
+            r.error(path, _line(src, "url"), f"{where}.sources[{i}]: url must start with https://")
+        result.append(Source(title, url))
+    return tuple(result)
+
+
+def _read_id(r: _Reader, path: Path, entry: Any, where: str, seen: set[str]) -> str | None:
+    ident = entry.get("id") if isinstance(entry, dict) else None
+    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+        r.error(path, _line(entry, "id"), f"{where}: 'id' must be lower-case letters, digits, '-'")
+        return None
+    if ident in seen:
+        r.error(path, _line(entry, "id"), f"{where}: duplicate id '{ident}'")
+        return None
+    seen.add(ident)
+    return ident
+
+
+def _read_structure(r: _Reader) -> dict[str, Any] | None:
+    path = r.root / "structure.yaml"
+    if not path.exists():
+        r.error(path, None, "missing: every content folder needs structure.yaml")
+        return None
+    data = r.load_yaml(path)
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        r.error(path, 1, "must be a mapping with guides, quiz and links")
+        return None
+    if data.get("schema") != 1:
+        r.error(path, _line(data, "schema"), "'schema' must be 1")
+    source_language = data.get("source_language")
+    if not isinstance(source_language, str) or not LANG_PATTERN.match(source_language):
+        r.error(path, _line(data, "source_language"), "'source_language' must be a code like 'en'")
+        source_language = "en"
+
+    guides: list[GuideDef] = []
+    seen: set[str] = set()
+    for pos, entry in enumerate(data.get("guides") or []):
+        ident = _read_id(r, path, entry, f"guides[{pos}]", seen)
+        if ident is None:
+            continue
+        country = entry.get("country")
+        if country is not None and not (isinstance(country, str) and re.fullmatch("[A-Z]{2}", country)):
+            r.error(path, _line(entry, "country"), f"guide '{ident}': country must be like 'IT'")
+            country = None
+        image = entry.get("image")
+        if image is not None and not (r.root / str(image)).is_file():
+            r.error(path, _line(entry, "image"), f"guide '{ident}': image '{image}' not found")
+        sources = _read_sources(r, path, entry, f"guide '{ident}'")
+        guides.append(GuideDef(ident, pos, country, image, sources))
+    if not guides:
+        r.error(path, _line(data, "guides"), "'guides' must list at least one guide")
+    guide_ids = {g.id for g in guides}
+
+    about = data.get("about")
+    about_sources = _read_sources(r, path, about, "about") if about else ()
+
+    questions: list[QuestionDef] = []
+    seen = set()
+    for pos, entry in enumerate(data.get("quiz") or []):
+        ident = _read_id(r, path, entry, f"quiz[{pos}]", seen)
+        if ident is None:
+            continue
+        guide = entry.get("guide")
+        if guide not in guide_ids:
+            r.error(
+                path, _line(entry, "guide"), f"question '{ident}': guide '{guide}' is not defined"
+            )
+        options = entry.get("options")
+        if not isinstance(options, list) or not 2 <= len(options) <= 4 or not all(
+            isinstance(o, str) and ID_PATTERN.match(o) for o in options
+        ):
+            r.error(path, _line(entry, "options"), f"question '{ident}': needs 2-4 option ids")
+            options = []
+        elif len(set(options)) != len(options):
+            r.error(path, _line(entry, "options"), f"question '{ident}': duplicate option ids")
+        answer = entry.get("answer")
+        if options and answer not in options:
+            r.error(
+                path,
+                _line(entry, "answer"),
+                f"question '{ident}': answer '{answer}' is not one of its options {options}",
+            )
+        questions.append(QuestionDef(ident, pos, str(guide), tuple(options), str(answer)))
+
+    links: list[LinkDef] = []
+    seen = set()
+    for pos, entry in enumerate(data.get("links") or []):
+        ident = _read_id(r, path, entry, f"links[{pos}]", seen)
+        if ident is None:
+            continue
+        kind = entry.get("kind")
+        if kind not in ("course", "resource"):
+            r.error(path, _line(entry, "kind"), f"link '{ident}': kind must be course or resource")
+        url = entry.get("url")
+        if not isinstance(url, str) or not url.startswith("https://"):
+            r.error(path, _line(entry, "url"), f"link '{ident}': url must start with https://")
+            url = ""
+        links.append(LinkDef(ident, pos, kind or "resource", url, entry.get("country")))
+
+    return {
+        "source_language": source_language,
+        "version_label": str(data.get("version_label", "")),
+        "guides": guides,
+        "about_sources": about_sources,
+        "questions": questions,
+        "links": links,
+    }
+
+
+# --------------------------------------------------------------------------- markdown
+
+_md = MarkdownIt("commonmark")
+
+
+def _inline_spans(token: Token, r: _Reader, path: Path, line: int) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    bold = italic = False
+    href: str | None = None
+    for child in token.children or []:
+        t = child.type
+        if t == "text":
+            text = child.content
+            if LEFTOVER_EMPHASIS.search(text):
+                r.error(path, line, f"unclosed emphasis marker in {text.strip()!r}")
+            spans.append(Span(text, bold, italic, href))
+        elif t in ("softbreak", "hardbreak"):
+            spans.append(Span(" ", bold, italic, href))
+        elif t == "strong_open":
+            bold = True
+        elif t == "strong_close":
+            bold = False
+        elif t == "em_open":
+            italic = True
+        elif t == "em_close":
+            italic = False
+        elif t == "link_open":
+            href = str(child.attrs.get("href", ""))
+            if not href.startswith(("https://", "http://")):
+                r.error(path, line, f"link target {href!r} must start with https://")
+        elif t == "link_close":
+            href = None
+        elif t == "code_inline":
+            spans.append(Span(child.content, bold, italic, href))
+        elif t == "image":
+            r.error(path, line, "an image must stand alone in its own paragraph")
+        else:
+            r.error(path, line, f"unsupported inline Markdown '{t}' (raw HTML is not allowed)")
+    merged: list[Span] = []
+    for span in spans:
+        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].href) == (
+            span.bold, span.italic, span.href
+        ):
+            merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic, span.href)
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
+def _image_block(token: Token, r: _Reader, path: Path, line: int) -> Block | None:
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    if len(children) != 1 or children[0].type != "image":
+        return None
+    image = children[0]
+    src = str(image.attrs.get("src", ""))
+    alt = "".join(c.content for c in image.children or [])
+    if not alt.strip():
+        r.error(path, line, f"image '{src}' needs a description (alt text)")
+    resolved = (r.root / src).resolve()
+    if (
+        r.root.resolve() not in resolved.parents
+        or resolved.suffix.lower() not in IMAGE_SUFFIXES
+        or not resolved.is_file()
+    ):
+        r.error(path, line, f"image '{src}' not found under the content folder's media/")
+    r.check_text(path, line, "image description", alt)
+    return Block("image", src=src, alt=alt, line=line)
+
+
+def parse_markdown(body: str, r: _Reader, path: Path, line_offset: int) -> tuple[Block, ...]:
+    tokens = _md.parse(body)
+    blocks: list[Block] = []
+    list_stack: list[tuple[str, list[tuple[Span, ...]]]] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        line = (tok.map[0] + 1 + line_offset) if tok.map else line_offset
+        if tok.type == "heading_open":
+            inline = tokens[i + 1]
+            spans = _inline_spans(inline, r, path, line)
+            if tok.tag not in ("h2", "h3"):
+                r.error(path, line, "use '##' or '###' headings; the title is in the front matter")
+            blocks.append(Block("heading", spans=spans, line=line))
+            i += 3
+            continue
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            if list_stack:
+                r.error(path, line, "nested lists are not supported at the kiosk")
+            list_stack.append(("bullets" if tok.type == "bullet_list_open" else "numbers", []))
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            kind, items = list_stack.pop()
+            if not list_stack:
+                blocks.append(Block(kind, items=tuple(items), line=line))  # type: ignore[arg-type]
+        elif tok.type == "inline" and list_stack:
+            list_stack[-1][1].append(_inline_spans(tok, r, path, line))
+        elif tok.type == "inline":
+            image = _image_block(tok, r, path, line)
+            if image is not None:
+                blocks.append(image)
+            else:
+                blocks.append(Block("paragraph", spans=_inline_spans(tok, r, path, line), line=line))
+        elif tok.type in ("paragraph_open", "paragraph_close", "list_item_open", "list_item_close"):
+            pass
+        else:
+            kind = tok.type.replace("_open", "")
+            r.error(path, line, f"unsupported Markdown block '{kind}' (use text, lists, images)")
+        i += 1
+    for block in blocks:
+        r.check_text(path, block.line, "text", block.plain_text())
+    for first, second in zip(blocks, blocks[1:] + [None]):  # type: ignore[operator]
+        if first.kind == "heading" and (second is None or second.kind == "heading"):
+            r.error(path, first.line, f"section '{first.plain_text()}' is empty")
+    return tuple(blocks)
+
+
+def read_document(r: _Reader, path: Path, doc_id: str, lang: str) -> Document | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        r.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        r.error(path, 1, "must start with a '---' front matter block (title, summary, last_reviewed)")
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        r.error(path, 1, "front matter is not closed by a '---' line")
+        return None
+    front = r.load_yaml(path, "\n".join(lines[1:end]), line_offset=1)
+    if front is None:
+        return None
+    if not isinstance(front, dict):
+        r.error(path, 2, "front matter must be a mapping with title, summary, last_reviewed")
+        return None
+    for key, line in front.lines.items():
+        front.lines[key] = line + 1
+    title = r.require_str(path, front, "title", "front matter")
+    summary = r.require_str(path, front, "summary", "front matter")
+    reviewed = front.get("last_reviewed")
+    if not isinstance(reviewed, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reviewed):
+        r.error(path, _line(front, "last_reviewed"), "'last_reviewed' must be a date YYYY-MM-DD")
+        reviewed = ""
+    blocks = parse_markdown("\n".join(lines[end + 1 :]), r, path, line_offset=end + 1)
+    if not blocks:
+        r.error(path, end + 2, "the guide has no text")
+    return Document(doc_id, lang, title, summary, reviewed, blocks, r.rel(path))
+
+
+# --------------------------------------------------------------------------- translations
+
+
+def _read_quiz(r: _Reader, path: Path, lang: str, questions: list[QuestionDef]) -> dict[str, QuestionText]:
+    data = r.load_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        r.error(path, 1, "must map question ids to their texts")
+        return {}
+    by_id = {q.id: q for q in questions}
+    result = {}
+    for qid, entry in data.items():
+        line = _line(data, qid)
+        if qid not in by_id:
+            r.error(path, line, f"question '{qid}' is not defined in structure.yaml")
+            continue
+        where = f"question '{qid}'"
+        question = r.require_str(path, entry, "question", where)
+        explanation = r.require_str(path, entry, "explanation", where)
+        options = entry.get("options") if isinstance(entry, dict) else None
+        if not isinstance(options, dict):
+            r.error(path, _line(entry, "options", line), f"{where}: 'options' must map option ids to text")
+            continue
+        texts: dict[str, str] = {}
+        for oid, value in options.items():
+            if oid not in by_id[qid].options:
+                r.error(
+                    path, _line(options, oid), f"{where}: option '{oid}' is not defined in structure.yaml"
+                )
+                continue
+            texts[oid] = r.require_str(path, options, oid, f"{where}.options")
+        missing = [o for o in by_id[qid].options if o not in texts]
+        if missing:
+            r.error(path, _line(entry, "options", line), f"{where}: missing option text for {missing}")
+            continue
+        if question and explanation and all(texts.values()):
+            result[qid] = QuestionText(qid, lang, question, texts, explanation)
+    return result
+
+
+def _read_links(r: _Reader, path: Path, lang: str, links: list[LinkDef]) -> dict[str, LinkText]:
+    data = r.load_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        r.error(path, 1, "must map link ids to label and description")
+        return {}
+    known = {link.id for link in links}
+    result = {}
+    for lid, entry in data.items():
+        if lid not in known:
+            r.error(path, _line(data, lid), f"link '{lid}' is not defined in structure.yaml")
+            continue
+        label = r.require_str(path, entry, "label", f"link '{lid}'")
+        description = r.require_str(path, entry, "description", f"link '{lid}'")
+        if label and description:
+            result[lid] = LinkText(lid, lang, label, description)
+    return result
+
+
+def _fingerprint(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_content(root: str | Path) -> tuple[ContentSet | None, list[Problem]]:
+    """Read and validate a content folder: the content (None if unusable) and all problems."""
+    r = _Reader(Path(root))
+    if not r.root.is_dir():
+        r.error(r.root, None, "content folder not found")
+        return None, r.problems
+    structure = _read_structure(r)
+    if structure is None:
+        return None, r.problems
+    guide_ids = {g.id for g in structure["guides"]}
+    translations: dict[str, LanguageContent] = {}
+    for lang_dir in sorted(p for p in r.root.iterdir() if p.is_dir() and p.name != "media"):
+        lang = lang_dir.name
+        if not LANG_PATTERN.match(lang):
+            r.error(lang_dir, None, "folder name must be a language code such as 'en' or 'bg'")
+            continue
+        content = LanguageContent(lang)
+        guides_dir = lang_dir / "guides"
+        for path in sorted(guides_dir.glob("*")) if guides_dir.is_dir() else []:
+            if path.suffix != ".md":
+                r.error(path, None, "only .md files belong in a guides folder")
+                continue
+            if path.stem not in guide_ids:
+                r.error(path, None, f"guide '{path.stem}' is not defined in structure.yaml")
+                continue
+            doc = read_document(r, path, path.stem, lang)
+            if doc is not None:
+                content.guides[path.stem] = doc
+        if (lang_dir / "about.md").is_file():
+            content.about = read_document(r, lang_dir / "about.md", "about", lang)
+        if (lang_dir / "quiz.yaml").is_file():
+            content.quiz = _read_quiz(r, lang_dir / "quiz.yaml", lang, structure["questions"])
+        if (lang_dir / "links.yaml").is_file():
+            content.links = _read_links(r, lang_dir / "links.yaml", lang, structure["links"])
+        translations[lang] = content
+
+    source = translations.get(structure["source_language"])
+    if source is None:
+        r.error(r.root, None, f"no folder for the source language '{structure['source_language']}'")
+    else:
+        src_dir = r.root / structure["source_language"]
+        for guide in structure["guides"]:
+            if guide.id not in source.guides:
+                r.error(src_dir / "guides" / f"{guide.id}.md", None, "source-language guide missing")
+        for q in structure["questions"]:
+            if q.id not in source.quiz:
+                r.error(src_dir / "quiz.yaml", None, f"question '{q.id}' has no source-language text")
+        for link in structure["links"]:
+            if link.id not in source.links:
+                r.error(src_dir / "links.yaml", None, f"link '{link.id}' has no source-language text")
+        if source.about is None:
+            r.error(src_dir / "about.md", None, "source-language about page missing")
+
+    media = {}
+    media_dir = r.root / "media"
+    for path in sorted(media_dir.rglob("*")) if media_dir.is_dir() else []:
+        if path.is_file():
+            media[str(path.relative_to(r.root)).replace("\\", "/")] = path.read_bytes()
+    content_set = ContentSet(
+        source_language=structure["source_language"],
+        version_label=structure["version_label"],
+        guides=structure["guides"],
+        about_sources=structure["about_sources"],
+        questions=structure["questions"],
+        links=structure["links"],
+        translations=translations,
+        media=media,
+        fingerprint=_fingerprint(r.root),
+    )
+    return content_set, r.problems

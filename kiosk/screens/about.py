@@ -1,0 +1,35 @@
+"""About screen: the project, its partners and the municipality from the config."""
+from __future__ import annotations
+
+from kiosk.i18n import tr
+from kiosk.markup import escape_markup
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.store import ABOUT_ID
+from kiosk.viewmodels import guide_view
+from kiosk.widgets.common import KioskLabel
+from kiosk.widgets.document import render_document
+
+load_kv(__file__)
+
+
+class AboutScreen(KioskScreen):
+    def refresh(self) -> None:
+        app = self.app
+        view = guide_view(app.store, ABOUT_ID, app.visit.language)
+        self.title = view.title
+        render_document(self.ids.document, view, app.store)
+        if app.settings.municipality:
+            line = tr._("This kiosk is provided by: {municipality}").format(
+                municipality=app.settings.municipality
+            )
+            label = KioskLabel(text=f"[b]{escape_markup(line)}[/b]")
+            label.probe_id = "municipality"
+            self.ids.document.add_widget(label, index=len(self.ids.document.children) - 1)
+        version = tr._("Content version: {version}").format(version=app.store.content_version)
+        self.ids.document.add_widget(KioskLabel(text=escape_markup(version), text_style="small"))
+
+    def reset_visit_state(self) -> None:
+        self.ids.scroller.scroll_y = 1.0
+
+
+SCREEN = AboutScreen

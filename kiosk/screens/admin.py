@@ -1,0 +1,102 @@
+"""Admin screen: behind the hidden gesture and a PIN; shows status and can exit the app.
+
+The gesture: five taps within four seconds on the top-left corner of the top bar.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.i18n import tr
+from kiosk.markup import escape_markup
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.viewmodels import admin_status
+from kiosk.widgets.common import set_shown
+
+load_kv(__file__)
+
+
+class AdminScreen(KioskScreen):
+    pin_display = StringProperty("")
+    message = StringProperty("")
+    unlocked = BooleanProperty(False)
+    status_text = StringProperty("")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._digits = ""
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.body = self.ids.body
+        self.pin_panel = self.ids.pin_panel
+        self.admin_panel = self.ids.admin_panel
+        self.bind(unlocked=self._show_panel)
+        self._show_panel()
+
+    def _show_panel(self, *_args: Any) -> None:
+        set_shown(self.body, self.pin_panel, not self.unlocked)
+        set_shown(self.body, self.admin_panel, self.unlocked)
+
+    def show(self, **params: Any) -> None:
+        self.unlocked = False
+        self._digits = ""
+        self.pin_display = ""
+        self.message = "" if self.app.admin_gate.configured else tr._(
+            "No admin PIN is set. Put admin_pin_hash in the config (see: kiosk hash-pin)."
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.title = tr._("Staff only")
+        if self.unlocked:
+            status = admin_status(
+                self.app.store, self.app.settings.languages, str(self.app.data_dir)
+            )
+            rows = [
+                (tr._("Content version"), f"{status.content_version} ({status.content_fingerprint})"),
+                (tr._("Languages in the content"), ", ".join(status.languages)),
+                (tr._("Languages offered"), ", ".join(status.offered_languages)),
+                (tr._("Data folder"), status.data_dir),
+                (tr._("Content cache"), status.cache_file),
+            ]
+            self.status_text = "\n".join(
+                f"[b]{escape_markup(k)}:[/b] {escape_markup(v)}" for k, v in rows
+            )
+
+    def press_digit(self, digit: str) -> None:
+        if len(self._digits) < 12:
+            self._digits += digit
+            self.pin_display = "\u2022" * len(self._digits)
+
+    def clear(self) -> None:
+        self._digits = ""
+        self.pin_display = ""
+
+    def submit(self) -> None:
+        result = self.app.admin_gate.try_pin(self._digits)
+        self.clear()
+        if result.accepted:
+            self.unlocked = True
+            self.message = ""
+            self.refresh()
+        elif result.locked_for > 0:
+            minutes = max(1, math.ceil(result.locked_for / 60))
+            self.message = tr.ngettext(
+                "Too many wrong PINs. Try again in {n} minute.",
+                "Too many wrong PINs. Try again in {n} minutes.",
+                minutes,
+            ).format(n=minutes)
+        else:
+            self.message = tr.ngettext(
+                "Wrong PIN. {n} try left.", "Wrong PIN. {n} tries left.", result.tries_left
+            ).format(n=result.tries_left)
+
+    def on_leave(self, *_args: Any) -> None:
+        self.unlocked = False
+        self.clear()
+        self.status_text = ""
+
+
+SCREEN = AdminScreen

@@ -1,0 +1,37 @@
+"""The base class of every kiosk screen: a thin adapter between view models and widgets."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+from kivymd.app import MDApp
+from kivymd.uix.screen import MDScreen
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+
+def load_kv(module_file: str) -> None:
+    """Load the .kv file that sits next to a screen module (once, as UTF-8)."""
+    Builder.load_file(str(Path(module_file).with_suffix(".kv")), encoding="utf-8")
+
+
+class KioskScreen(MDScreen):
+    title = StringProperty("")
+    """Shown in the top bar; set by :meth:`refresh` in the visitor's language."""
+
+    @property
+    def app(self) -> KioskApp:
+        return MDApp.get_running_app()  # type: ignore[return-value]
+
+    def show(self, **params: Any) -> None:
+        """Called before the screen becomes current, with the route's parameters."""
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the view model (also after a language switch)."""
+
+    def reset_visit_state(self) -> None:
+        """Forget everything about the visitor (scroll positions, answers)."""

@@ -1,0 +1,44 @@
+"""Guide reader: structured text with images, QR codes for links and the sources."""
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.properties import StringProperty
+
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.viewmodels import guide_view
+from kiosk.widgets.document import render_document
+
+load_kv(__file__)
+
+
+class GuideScreen(KioskScreen):
+    guide_id = StringProperty("")
+
+    def show(self, **params: Any) -> None:
+        self.guide_id = params.get("guide_id", self.guide_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.guide_id:
+            return
+        view = guide_view(self.app.store, self.guide_id, self.app.visit.language)
+        self.view = view
+        self.title = view.title
+        render_document(self.ids.document, view, self.app.store)
+        position = self.app.visit.scroll.get(self.guide_id, 1.0)
+        # Layout settles over the next frames; restore the position after it has.
+        Clock.schedule_once(lambda _dt: setattr(self.ids.scroller, "scroll_y", position), 0)
+
+    def on_leave(self, *_args: Any) -> None:
+        if self.guide_id:
+            self.app.visit.scroll[self.guide_id] = self.ids.scroller.scroll_y
+
+    def reset_visit_state(self) -> None:
+        self.ids.scroller.scroll_y = 1.0
+        self.ids.document.clear_widgets()
+        self.guide_id = ""
+
+
+SCREEN = GuideScreen

@@ -1,0 +1,76 @@
+"""Home screen: the guides (the kiosk's host country first), the quiz, links and about."""
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import BooleanProperty, StringProperty
+from kivymd.uix.card import MDCard
+
+from kiosk.i18n import tr
+from kiosk.languages import country_name
+from kiosk.markup import escape_markup
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.viewmodels import guide_countries, home_topics
+from kiosk.widgets.common import KioskButton
+
+load_kv(__file__)
+
+
+class TopicCard(MDCard):
+    heading = StringProperty("")
+    """Escaped guide title."""
+    details = StringProperty("")
+    """Markup: the escaped summary, then the country and the not-translated note if any."""
+    fallback = BooleanProperty(False)
+    probe_id = StringProperty("")
+    guide_id = StringProperty("")
+
+
+class HomeScreen(KioskScreen):
+    country_label = StringProperty("")
+    can_switch_country = BooleanProperty(False)
+
+    def refresh(self) -> None:
+        app = self.app
+        lang = app.visit.language
+        self.title = tr._("Your rights as an EU citizen")
+        countries = sorted(set(guide_countries(app.store)) | {app.settings.host_country})
+        self.can_switch_country = len(countries) > 1
+        self.country_label = tr._("Guides for: {country}").format(
+            country=country_name(app.visit.country, lang)
+        )
+        slot = self.ids.country_slot
+        slot.clear_widgets()
+        if self.can_switch_country:
+            button = KioskButton(text=self.country_label, probe_id="country")
+            button.bind(on_release=lambda _b: self.next_country())
+            slot.add_widget(button)
+        box = self.ids.topics
+        box.clear_widgets()
+        for topic in home_topics(app.store, lang, app.visit.country):
+            details = escape_markup(topic.summary)
+            if topic.country:
+                details += f"\n[b]{escape_markup(country_name(topic.country, lang))}[/b]"
+            if topic.fallback:
+                details += f"\n[i]{escape_markup(tr._('Not yet translated: shown in English.'))}[/i]"
+            card = TopicCard(
+                heading=escape_markup(topic.title),
+                details=details,
+                fallback=topic.fallback,
+                probe_id=f"guide-{topic.guide_id}",
+                guide_id=topic.guide_id,
+            )
+            card.bind(on_release=lambda c: app.open_guide(c.guide_id))
+            box.add_widget(card)
+
+    def next_country(self) -> None:
+        countries = sorted(set(guide_countries(self.app.store)) | {self.app.settings.host_country})
+        current = countries.index(self.app.visit.country) if self.app.visit.country in countries else 0
+        self.app.visit.country = countries[(current + 1) % len(countries)]
+        self.refresh()
+
+    def topic_card(self, guide_id: str) -> Any:
+        return next(c for c in self.ids.topics.children if c.guide_id == guide_id)
+
+
+SCREEN = HomeScreen

@@ -1,0 +1,380 @@
+"""The local SQLite content cache: schema, building it from content, and reading it.
+
+The app reads content only from here. A cache file is built whole into a temporary file,
+checked with ``PRAGMA integrity_check`` and then made current by atomically replacing a
+small pointer file, so a crash or a bad content folder never leaves the kiosk without the
+last good content.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from kiosk.content_model import (
+    Block,
+    ContentError,
+    ContentSet,
+    Document,
+    GuideDef,
+    LinkDef,
+    LinkText,
+    QuestionDef,
+    QuestionText,
+    Source,
+)
+
+migrations = Migrations("kiosk-content-cache")
+POINTER_NAME = "current"
+CACHE_DIR_NAME = "cache"
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["guides"].create(
+        {"id": str, "position": int, "country": str, "image": str, "sources": str}, pk="id"
+    )
+    db["guide_texts"].create(
+        {
+            "guide_id": str,
+            "lang": str,
+            "title": str,
+            "summary": str,
+            "last_reviewed": str,
+            "blocks": str,
+            "body": str,
+        },
+        pk=("guide_id", "lang"),
+    )
+    db["guide_texts"].enable_fts(["title", "body"], tokenize="unicode61 remove_diacritics 2")
+    db["questions"].create(
+        {"id": str, "position": int, "guide_id": str, "options": str, "answer": str}, pk="id"
+    )
+    db["question_texts"].create(
+        {"question_id": str, "lang": str, "question": str, "options": str, "explanation": str},
+        pk=("question_id", "lang"),
+    )
+    db["links"].create(
+        {"id": str, "position": int, "kind": str, "url": str, "country": str}, pk="id"
+    )
+    db["link_texts"].create(
+        {"link_id": str, "lang": str, "label": str, "description": str}, pk=("link_id", "lang")
+    )
+    db["media"].create({"path": str, "data": bytes}, pk="path")
+
+
+ABOUT_ID = "about"
+
+
+def _write(db: sqlite_utils.Database, content: ContentSet, meta: dict[str, str]) -> None:
+    def guide_row(g: GuideDef) -> dict[str, Any]:
+        return {
+            "id": g.id,
+            "position": g.position,
+            "country": g.country,
+            "image": g.image,
+            "sources": json.dumps([s.__dict__ for s in g.sources]),
+        }
+
+    about_def = GuideDef(ABOUT_ID, -1, None, None, content.about_sources)
+    with db.atomic():
+        db["guides"].insert_all(guide_row(g) for g in [about_def, *content.guides])
+        texts = []
+        for lang, tr in content.translations.items():
+            docs = list(tr.guides.values()) + ([tr.about] if tr.about else [])
+            for doc in docs:
+                texts.append(
+                    {
+                        "guide_id": doc.id,
+                        "lang": lang,
+                        "title": doc.title,
+                        "summary": doc.summary,
+                        "last_reviewed": doc.last_reviewed,
+                        "blocks": json.dumps([b.to_json() for b in doc.blocks]),
+                        "body": doc.plain_text(),
+                    }
+                )
+        db["guide_texts"].insert_all(texts)
+        db["guide_texts"].populate_fts(["title", "body"])
+        db["questions"].insert_all(
+            {
+                "id": q.id,
+                "position": q.position,
+                "guide_id": q.guide,
+                "options": json.dumps(list(q.options)),
+                "answer": q.answer,
+            }
+            for q in content.questions
+        )
+        db["question_texts"].insert_all(
+            {
+                "question_id": t.id,
+                "lang": lang,
+                "question": t.question,
+                "options": json.dumps(t.options),
+                "explanation": t.explanation,
+            }
+            for lang, tr in content.translations.items()
+            for t in tr.quiz.values()
+        )
+        db["links"].insert_all(
+            {"id": k.id, "position": k.position, "kind": k.kind, "url": k.url, "country": k.country}
+            for k in content.links
+        )
+        db["link_texts"].insert_all(
+            {"link_id": t.id, "lang": lang, "label": t.label, "description": t.description}
+            for lang, tr in content.translations.items()
+            for t in tr.links.values()
+        )
+        db["media"].insert_all({"path": p, "data": d} for p, d in content.media.items())
+        languages = sorted(content.translations)
+        db["meta"].insert_all(
+            {"key": k, "value": v}
+            for k, v in {
+                "source_language": content.source_language,
+                "content_version": content.version_label,
+                "fingerprint": content.fingerprint,
+                "languages": json.dumps(languages),
+                **meta,
+            }.items()
+        )
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name == "posix":
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def build_cache_file(content: ContentSet, target_dir: Path, meta: dict[str, str]) -> Path:
+    """Write ``content`` into a new, checked SQLite file in ``target_dir``; return its path."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix="building-", suffix=".db", dir=target_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        db = sqlite_utils.Database(conn)
+        migrations.apply(db)
+        _write(db, content, meta)
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise sqlite3.DatabaseError(f"integrity_check on new cache: {result}")
+        conn.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        final = target_dir / f"content-{content.fingerprint[:16]}.db"
+        os.replace(tmp, final)
+        _fsync_dir(target_dir)
+        return final
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def set_current(data_dir: Path, db_file: Path) -> None:
+    """Atomically make ``db_file`` the cache in use (pointer file replaced with fsync)."""
+    pointer = data_dir / POINTER_NAME
+    tmp = data_dir / f".{POINTER_NAME}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(str(db_file.relative_to(data_dir)))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, pointer)
+    _fsync_dir(data_dir)
+
+
+def current_cache_path(data_dir: Path) -> Path | None:
+    pointer = data_dir / POINTER_NAME
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    candidate = (data_dir / name).resolve()
+    if data_dir.resolve() not in candidate.parents or not candidate.is_file():
+        return None
+    return candidate
+
+
+def _usable(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            return ok and conn.execute("SELECT count(*) FROM guides").fetchone()[0] > 0
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def ensure_cache(data_dir: Path, bundled_content: Path) -> Path:
+    """Return the cache file to use, building it from the bundled content when needed.
+
+    A cache built from an earlier version of the bundled content is rebuilt; one that came
+    from a content update (``meta.origin != 'bundled'``) is kept. A bad bundled folder
+    raises :class:`ContentError` but leaves any existing good cache current.
+    """
+    from kiosk.content_source import load_content
+
+    current = current_cache_path(data_dir)
+    if current is not None and _usable(current):
+        origin, fingerprint = _read_meta(current, "origin"), _read_meta(current, "fingerprint")
+        if origin != "bundled":
+            return current
+        content, problems = load_content(bundled_content)
+        if content is not None and content.fingerprint == fingerprint:
+            return current
+        errors = [p for p in problems if p.severity == "error"]
+        if errors or content is None:
+            return current  # the last good content stays in use
+    else:
+        content, problems = load_content(bundled_content)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors or content is None:
+            raise ContentError(errors)
+    new_file = build_cache_file(content, data_dir / CACHE_DIR_NAME, {"origin": "bundled"})
+    set_current(data_dir, new_file)
+    _remove_stale(data_dir, keep={new_file, current})
+    return new_file
+
+
+def _remove_stale(data_dir: Path, keep: set[Path | None]) -> None:
+    cache_dir = data_dir / CACHE_DIR_NAME
+    for path in cache_dir.glob("*.db"):
+        if path not in keep:
+            path.unlink(missing_ok=True)
+
+
+def _read_meta(path: Path, key: str) -> str | None:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    guide_id: str
+    lang: str
+    title: str
+    snippet: str
+
+
+class ContentStore:
+    """Read-only access to one cache file. Returns plain dataclasses."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.db = sqlite_utils.Database(self._conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    @property
+    def content_version(self) -> str:
+        return self.meta("content_version") or ""
+
+    @property
+    def source_language(self) -> str:
+        return self.meta("source_language") or "en"
+
+    def languages(self) -> list[str]:
+        return json.loads(self.meta("languages") or "[]")
+
+    def guide_defs(self) -> list[GuideDef]:
+        return [
+            GuideDef(
+                r["id"],
+                r["position"],
+                r["country"],
+                r["image"],
+                tuple(Source(**s) for s in json.loads(r["sources"])),
+            )
+            for r in self.db["guides"].rows_where("id != ?", [ABOUT_ID], order_by="position")
+        ]
+
+    def about_sources(self) -> tuple[Source, ...]:
+        row = self.db["guides"].get(ABOUT_ID)
+        return tuple(Source(**s) for s in json.loads(row["sources"]))
+
+    def guide_def(self, guide_id: str) -> GuideDef:
+        r = self.db["guides"].get(guide_id)
+        sources = tuple(Source(**s) for s in json.loads(r["sources"]))
+        return GuideDef(r["id"], r["position"], r["country"], r["image"], sources)
+
+    def document(self, guide_id: str, lang: str) -> Document | None:
+        rows = list(
+            self.db["guide_texts"].rows_where("guide_id = ? AND lang = ?", [guide_id, lang])
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        blocks = tuple(Block.from_json(b) for b in json.loads(r["blocks"]))
+        return Document(guide_id, lang, r["title"], r["summary"], r["last_reviewed"], blocks)
+
+    def question_defs(self) -> list[QuestionDef]:
+        return [
+            QuestionDef(r["id"], r["position"], r["guide_id"], tuple(json.loads(r["options"])), r["answer"])
+            for r in self.db["questions"].rows_where(order_by="position")
+        ]
+
+    def question_text(self, question_id: str, lang: str) -> QuestionText | None:
+        rows = list(
+            self.db["question_texts"].rows_where("question_id = ? AND lang = ?", [question_id, lang])
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return QuestionText(question_id, lang, r["question"], json.loads(r["options"]), r["explanation"])
+
+    def link_defs(self) -> list[LinkDef]:
+        return [
+            LinkDef(r["id"], r["position"], r["kind"], r["url"], r["country"])
+            for r in self.db["links"].rows_where(order_by="position")
+        ]
+
+    def link_text(self, link_id: str, lang: str) -> LinkText | None:
+        rows = list(self.db["link_texts"].rows_where("link_id = ? AND lang = ?", [link_id, lang]))
+        if not rows:
+            return None
+        return LinkText(link_id, lang, rows[0]["label"], rows[0]["description"])
+
+    def media(self, path: str) -> bytes | None:
+        rows = list(self.db["media"].rows_where("path = ?", [path]))
+        return rows[0]["data"] if rows else None
+
+    def search(self, query: str, lang: str, limit: int = 20) -> Iterator[SearchHit]:
+        """Full-text search over guide titles and text in one language."""
+        words = [w.replace('"', "") for w in query.split() if w.strip('"')]
+        if not words:
+            return
+        fts_query = " ".join(f'"{w}"*' for w in words)
+        sql = (
+            "SELECT guide_texts.guide_id, guide_texts.lang, guide_texts.title, "
+            "snippet(guide_texts_fts, 1, '', '', '...', 12) AS snip "
+            "FROM guide_texts_fts JOIN guide_texts ON guide_texts.rowid = guide_texts_fts.rowid "
+            "WHERE guide_texts_fts MATCH ? AND guide_texts.lang = ? AND guide_texts.guide_id != ? "
+            "ORDER BY rank LIMIT ?"
+        )
+        for row in self._conn.execute(sql, [fts_query, lang, ABOUT_ID, limit]):
+            yield SearchHit(row[0], row[1], row[2], row[3])

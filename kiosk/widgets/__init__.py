@@ -1,0 +1,1 @@
+"""Reusable Kivy widgets for the kiosk screens (UI layer: imports Kivy)."""

@@ -1,0 +1,71 @@
+"""Big, readable building blocks: labels, buttons, QR codes, the fallback note.
+
+Sizes are in ``sp``/``dp`` from the app's type scale, chosen for reading at arm's length.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.graphics.texture import Texture
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
+from kivy.uix.image import Image
+from kivy.uix.widget import Widget
+from kivymd.uix.card import MDCard
+from kivymd.uix.label import MDLabel
+
+from kiosk.qr import qr_pixels
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
+
+
+class KioskLabel(MDLabel):
+    """A wrapping label whose height follows its text; markup is on, text must be escaped."""
+
+    probe_id = StringProperty("")
+    text_style = OptionProperty("body", options=["display", "title", "heading", "body", "small"])
+    """Which step of the app's type scale the label uses."""
+
+
+class KioskButton(MDCard):
+    """A large card-shaped button with a centred label (at least 72 dp high)."""
+
+    text = StringProperty("")
+    """Button text (plain, not markup)."""
+    emphasis = BooleanProperty(False)
+    """True for the main action of a screen (filled with the primary colour)."""
+    probe_id = StringProperty("")
+    """Name under which end-to-end tests find this target."""
+    label_color = ColorProperty(None, allownone=True)
+
+
+class QRCodeImage(Image):
+    """A QR code for :attr:`data`, drawn crisp with nearest-neighbour scaling."""
+
+    data = StringProperty("")
+
+    def on_data(self, _instance: object, value: str) -> None:
+        if not value:
+            self.texture = None
+            return
+        size, lum = qr_pixels(value)
+        rgba = bytes(b for v in lum for b in (v, v, v, 255))
+        texture = Texture.create(size=(size, size), colorfmt="rgba")
+        texture.blit_buffer(rgba, colorfmt="rgba", bufferfmt="ubyte")
+        texture.flip_vertical()
+        texture.mag_filter = "nearest"
+        texture.min_filter = "nearest"
+        self.texture = texture
+
+
+def set_shown(parent: Widget, child: Widget, shown: bool, at_top: bool = False) -> None:
+    """Put ``child`` into ``parent`` (at the end, or the start with ``at_top``) or take it out.
+
+    Hidden parts of a screen are removed from the tree rather than shrunk to zero size,
+    because a shrunk widget's buttons still sit somewhere on screen and can catch touches.
+    """
+    # ``parent`` may be a weak proxy from ``ids``, so compare through the child's side.
+    if shown and child.parent is None:
+        parent.add_widget(child, index=len(parent.children) if at_top else 0)
+    elif not shown and child.parent is not None:
+        child.parent.remove_widget(child)

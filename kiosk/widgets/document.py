@@ -1,0 +1,150 @@
+"""Renders a :class:`~kiosk.viewmodels.GuideView` into a column of widgets.
+
+Headings, paragraphs, bullet and numbered lists, emphasis and images come from the
+guide's blocks; every linked address gets a QR code card with the address printed under
+it; the sources and the review date close the document. All text is escaped.
+"""
+from __future__ import annotations
+
+import io
+
+from kivy.core.image import Image as CoreImage
+from kivy.metrics import dp
+from kivy.uix.image import Image
+from kivymd.app import MDApp
+from kivymd.uix.boxlayout import MDBoxLayout
+from kivymd.uix.card import MDCard
+
+from kiosk.i18n import tr
+from kiosk.languages import format_review_date
+from kiosk.markup import escape_markup, spans_to_markup
+from kiosk.store import ContentStore
+from kiosk.viewmodels import GuideView
+from kiosk.widgets.common import KioskLabel, QRCodeImage
+
+
+def _hex(rgba: list[float]) -> str:
+    return "".join(f"{round(c * 255):02x}" for c in rgba[:3])
+
+
+def link_card(url: str, label: str = "") -> MDCard:
+    """A card with a QR code for ``url`` and the address printed beside it."""
+    card = MDCard(
+        style="outlined",
+        orientation="horizontal",
+        size_hint_y=None,
+        padding=dp(16),
+        spacing=dp(20),
+        radius=[dp(16)],
+    )
+    card.add_widget(QRCodeImage(data=url))
+    text_box = MDBoxLayout(orientation="vertical", adaptive_height=True, spacing=dp(8))
+    text_box.pos_hint = {"center_y": 0.5}
+    if label:
+        text_box.add_widget(KioskLabel(text=f"[b]{escape_markup(label)}[/b]"))
+    address = KioskLabel(text=escape_markup(url))
+    address.probe_id = "link-address"
+    text_box.add_widget(address)
+    card.add_widget(text_box)
+
+    def fit(*_args: object) -> None:
+        card.height = max(dp(212), text_box.height + dp(32))
+
+    text_box.bind(height=fit)
+    fit()
+    return card
+
+
+def fallback_note() -> KioskLabel:
+    app = MDApp.get_running_app()
+    note = KioskLabel(
+        text=escape_markup(tr._("Not yet translated: shown in English.")),
+        text_style="small",
+        theme_text_color="Custom",
+        text_color=app.theme_cls.tertiaryColor,
+        italic=True,
+    )
+    note.probe_id = "fallback-note"
+    return note
+
+
+def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore) -> None:
+    """Fill ``container`` (a vertical box with adaptive height) with the document."""
+    app = MDApp.get_running_app()
+    link_color = _hex(app.theme_cls.primaryColor)
+    container.clear_widgets()
+    if view.fallback:
+        container.add_widget(fallback_note())
+    container.add_widget(
+        KioskLabel(text=f"[b]{escape_markup(view.title)}[/b]", text_style="title")
+    )
+    container.add_widget(KioskLabel(text=escape_markup(view.summary), italic=True))
+    for block in view.blocks:
+        if block.kind == "heading":
+            container.add_widget(
+                KioskLabel(
+                    text=f"[b]{spans_to_markup(block.spans)}[/b]",
+                    text_style="heading",
+                    padding=(0, dp(18), 0, 0),
+                )
+            )
+        elif block.kind == "paragraph":
+            container.add_widget(KioskLabel(text=spans_to_markup(block.spans, link_color)))
+        elif block.kind in ("bullets", "numbers"):
+            for number, item in enumerate(block.items, start=1):
+                marker = f"{number}." if block.kind == "numbers" else "\u2022"
+                row = MDBoxLayout(adaptive_height=True, spacing=dp(12))
+                bullet = KioskLabel(text=marker, size_hint_x=None, width=dp(44), halign="right")
+                row.add_widget(bullet)
+                row.add_widget(KioskLabel(text=spans_to_markup(item, link_color)))
+                container.add_widget(row)
+        elif block.kind == "image":
+            data = store.media(block.src)
+            if data is None:
+                continue
+            texture = CoreImage(io.BytesIO(data), ext=block.src.rsplit(".", 1)[-1]).texture
+            height = min(dp(320), texture.height * dp(1))
+            image = Image(texture=texture, size_hint_y=None, height=height, fit_mode="contain")
+            container.add_widget(image)
+            container.add_widget(
+                KioskLabel(
+                    text=escape_markup(block.alt), halign="center", text_style="small"
+                )
+            )
+    if view.link_targets:
+        container.add_widget(
+            KioskLabel(
+                text=f"[b]{escape_markup(tr._('Scan to open on your phone'))}[/b]",
+                text_style="heading",
+                padding=(0, dp(18), 0, 0),
+            )
+        )
+        for url in view.link_targets:
+            container.add_widget(link_card(url))
+    if view.sources:
+        container.add_widget(
+            KioskLabel(
+                text=f"[b]{escape_markup(tr._('Sources'))}[/b]",
+                text_style="heading",
+                padding=(0, dp(18), 0, 0),
+            )
+        )
+        for source in view.sources:
+            sources_label = KioskLabel(
+                text=f"{escape_markup(source.title)}\n[size={int(app.font_small)}]"
+                f"{escape_markup(source.url)}[/size]",
+            )
+            sources_label.probe_id = "source"
+            container.add_widget(sources_label)
+    if view.last_reviewed:
+        container.add_widget(
+            KioskLabel(
+                text=escape_markup(
+                    tr._("Last reviewed: {date}").format(
+                        date=format_review_date(view.last_reviewed, view.lang)
+                    )
+                ),
+                text_style="small",
+                padding=(0, dp(12), 0, 0),
+            )
+        )

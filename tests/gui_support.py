@@ -1,0 +1,103 @@
+"""In-process GUI test support: one real Kivy window, real touches, frames not sleeps."""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kiosk.launcher import configure_kivy
+
+configure_kivy(fullscreen=False)
+
+from kivy.base import EventLoop  # noqa: E402
+from kivy.tests.common import UnitTestTouch  # noqa: E402
+
+from kiosk.app import KioskApp  # noqa: E402
+from kiosk.config import KioskConfig  # noqa: E402
+
+
+class FakeClock:
+    """A monotonic clock the test moves forward by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def advance_frames(count: int = 3) -> None:
+    for _ in range(count):
+        EventLoop.idle()
+
+
+def idle_until(condition: Callable[[], bool], frames: int = 200, what: str = "") -> None:
+    for _ in range(frames):
+        if condition():
+            return
+        EventLoop.idle()
+    raise TimeoutError(f"condition not met after {frames} frames: {what or condition}")
+
+
+def scroll_into_view(widget: Any) -> None:
+    """Scroll every ScrollView above ``widget`` so that it is on screen, as a visitor would."""
+    from kivy.uix.scrollview import ScrollView
+
+    node = widget.parent
+    while node is not None and node is not node.parent:
+        if isinstance(node, ScrollView):
+            node.scroll_to(widget, padding=20, animate=False)
+            advance_frames(2)
+        node = node.parent
+
+
+# A ScrollView holds a touch for up to 0.2 s of clock time before handing it to the
+# widget below; at Kivy's 60 frames per second that is 12 frames, so taps advance 20.
+SETTLE_FRAMES = 20
+
+
+def tap(widget: Any, frames: int = SETTLE_FRAMES) -> None:
+    """Touch down and up at the widget's centre, through the window's event loop."""
+    advance_frames(2)
+    scroll_into_view(widget)
+    x, y = widget.to_window(*widget.center)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    advance_frames(1)
+    touch.touch_up()
+    advance_frames(frames)
+
+
+def tap_at(x: float, y: float, frames: int = SETTLE_FRAMES) -> None:
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    advance_frames(1)
+    touch.touch_up()
+    advance_frames(frames)
+
+
+def start_app(config: KioskConfig, data_dir: Path, content_dir: Path | None = None,
+              seed: int = 7) -> tuple[KioskApp, FakeClock]:
+    clock = FakeClock()
+    app = KioskApp(config, data_dir, content_dir=content_dir, clock=clock, rng=random.Random(seed))
+    EventLoop.ensure_window()
+    app._run_prepare()
+    advance_frames(5)
+    return app, clock
+
+
+def stop_app(app: KioskApp) -> None:
+    app.dispatch("on_stop")
+    window = EventLoop.window
+    for child in list(window.children):
+        window.remove_widget(child)
+    from kivy.clock import Clock
+
+    for event in Clock.get_events():
+        event.cancel()
+    KioskApp._running_app = None
+    advance_frames(2)
