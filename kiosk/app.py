@@ -101,6 +101,8 @@ class KioskApp(MDApp):
         self._probe_file = os.environ.get(PROBE_ENV)
         self._probe_last = ""
         self.first_frame_at: float | None = None
+        self.idle_checks = 0
+        """How many times the idle policy has been consulted (tests wait on it)."""
         self.title = "EU citizens' information kiosk"
 
     # ------------------------------------------------------------------ resources
@@ -125,9 +127,9 @@ class KioskApp(MDApp):
             self.screens[name] = screen
             manager.add_widget(screen)
         manager.current = "attract"
-        self._frame = root.ids.frame
-        self._top_bar = root.ids.top_bar
-        self._bottom_bar = root.ids.bottom_bar
+        self._frame = root.ids.frame.__self__
+        self._top_bar = root.ids.top_bar.__self__
+        self._bottom_bar = root.ids.bottom_bar.__self__
         self.bind(in_visit=self._show_bars)
         self._show_bars()
         self.warning = IdleWarning()
@@ -221,6 +223,7 @@ class KioskApp(MDApp):
         self.idle.activity()
 
     def _tick(self, _dt: float) -> None:
+        self.idle_checks += 1
         status = self.idle.status()
         if status.state is IdleState.WARNING:
             self._show_warning(status.seconds_left)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale, UnknownLocaleError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -426,6 +427,9 @@ def _read_quiz(r: _Reader, path: Path, lang: str, questions: list[QuestionDef]) 
             r.error(path, line, f"question '{qid}' is not defined in structure.yaml")
             continue
         where = f"question '{qid}'"
+        if isinstance(entry, dict):
+            for key in set(entry) - {"question", "options", "explanation"}:
+                r.error(path, _line(entry, key), f"{where}: unknown field '{key}'")
         question = r.require_str(path, entry, "question", where)
         explanation = r.require_str(path, entry, "explanation", where)
         options = entry.get("options") if isinstance(entry, dict) else None
@@ -462,11 +466,22 @@ def _read_links(r: _Reader, path: Path, lang: str, links: list[LinkDef]) -> dict
         if lid not in known:
             r.error(path, _line(data, lid), f"link '{lid}' is not defined in structure.yaml")
             continue
+        if isinstance(entry, dict):
+            for key in set(entry) - {"label", "description"}:
+                r.error(path, _line(entry, key), f"link '{lid}': unknown field '{key}'")
         label = r.require_str(path, entry, "label", f"link '{lid}'")
         description = r.require_str(path, entry, "description", f"link '{lid}'")
         if label and description:
             result[lid] = LinkText(lid, lang, label, description)
     return result
+
+
+def _known_language(code: str) -> bool:
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def _fingerprint(root: Path) -> str:
@@ -490,8 +505,8 @@ def load_content(root: str | Path) -> tuple[ContentSet | None, list[Problem]]:
     translations: dict[str, LanguageContent] = {}
     for lang_dir in sorted(p for p in r.root.iterdir() if p.is_dir() and p.name != "media"):
         lang = lang_dir.name
-        if not LANG_PATTERN.match(lang):
-            r.error(lang_dir, None, "folder name must be a language code such as 'en' or 'bg'")
+        if not LANG_PATTERN.match(lang) or not _known_language(lang):
+            r.error(lang_dir, None, f"folder name '{lang}' is not a language code such as 'en' or 'bg'")
             continue
         content = LanguageContent(lang)
         guides_dir = lang_dir / "guides"

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +53,14 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             "last_reviewed": str,
             "blocks": str,
             "body": str,
+            "search_title": str,
+            "search_body": str,
         },
         pk=("guide_id", "lang"),
     )
-    db["guide_texts"].enable_fts(["title", "body"], tokenize="unicode61 remove_diacritics 2")
+    # The search_* columns hold fold_for_search() text: FTS5's own diacritic folding
+    # covers Latin script only, and visitors type Greek without tonos too.
+    db["guide_texts"].enable_fts(["search_title", "search_body"], tokenize="unicode61")
     db["questions"].create(
         {"id": str, "position": int, "guide_id": str, "options": str, "answer": str}, pk="id"
     )
@@ -73,6 +78,12 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 
 ABOUT_ID = "about"
+
+
+def fold_for_search(text: str) -> str:
+    """Lower-case and strip accents in every script ("Εκλογές" -> "εκλογεσ", "Città" -> "citta")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _write(db: sqlite_utils.Database, content: ContentSet, meta: dict[str, str]) -> None:
@@ -101,10 +112,12 @@ def _write(db: sqlite_utils.Database, content: ContentSet, meta: dict[str, str])
                         "last_reviewed": doc.last_reviewed,
                         "blocks": json.dumps([b.to_json() for b in doc.blocks]),
                         "body": doc.plain_text(),
+                        "search_title": fold_for_search(doc.title),
+                        "search_body": fold_for_search(doc.plain_text()),
                     }
                 )
         db["guide_texts"].insert_all(texts)
-        db["guide_texts"].populate_fts(["title", "body"])
+        db["guide_texts"].populate_fts(["search_title", "search_body"])
         db["questions"].insert_all(
             {
                 "id": q.id,
@@ -365,7 +378,7 @@ class ContentStore:
 
     def search(self, query: str, lang: str, limit: int = 20) -> Iterator[SearchHit]:
         """Full-text search over guide titles and text in one language."""
-        words = [w.replace('"', "") for w in query.split() if w.strip('"')]
+        words = [w.replace('"', "") for w in fold_for_search(query).split() if w.strip('"')]
         if not words:
             return
         fts_query = " ".join(f'"{w}"*' for w in words)

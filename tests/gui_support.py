@@ -80,6 +80,12 @@ def tap_at(x: float, y: float, frames: int = SETTLE_FRAMES) -> None:
     advance_frames(frames)
 
 
+def wait_idle_checks(app: KioskApp, count: int = 2) -> None:
+    """Advance frames until the app has consulted its idle policy ``count`` more times."""
+    target = app.idle_checks + count
+    idle_until(lambda: app.idle_checks >= target, frames=600, what="idle checks")
+
+
 def start_app(config: KioskConfig, data_dir: Path, content_dir: Path | None = None,
               seed: int = 7) -> tuple[KioskApp, FakeClock]:
     clock = FakeClock()

@@ -29,9 +29,9 @@ class AdminScreen(KioskScreen):
         self._digits = ""
 
     def on_kv_post(self, base_widget: Any) -> None:
-        self.body = self.ids.body
-        self.pin_panel = self.ids.pin_panel
-        self.admin_panel = self.ids.admin_panel
+        self.body = self.ids.body.__self__
+        self.pin_panel = self.ids.pin_panel.__self__
+        self.admin_panel = self.ids.admin_panel.__self__
         self.bind(unlocked=self._show_panel)
         self._show_panel()
 

@@ -52,7 +52,8 @@ class HomeScreen(KioskScreen):
             if topic.country:
                 details += f"\n[b]{escape_markup(country_name(topic.country, lang))}[/b]"
             if topic.fallback:
-                details += f"\n[i]{escape_markup(tr._('Not yet translated: shown in English.'))}[/i]"
+                note = tr._("Not yet translated: shown in English.")
+                details += f"\n[i]{escape_markup(note)}[/i]"
             card = TopicCard(
                 heading=escape_markup(topic.title),
                 details=details,

@@ -29,12 +29,13 @@ class QuizScreen(KioskScreen):
     is_last = BooleanProperty(False)
 
     def on_kv_post(self, base_widget: Any) -> None:
-        # Strong references: these panels are taken out of the tree while hidden.
-        self.body = self.ids.body
-        self.question_panel = self.ids.question_panel
-        self.score_panel = self.ids.score_panel
-        self.feedback_card = self.ids.feedback_card
-        self.fallback_note = self.ids.fallback_note
+        # Strong references (ids only hold weak proxies): these parts leave the tree
+        # while hidden.
+        self.body = self.ids.body.__self__
+        self.question_panel = self.ids.question_panel.__self__
+        self.score_panel = self.ids.score_panel.__self__
+        self.feedback_card = self.ids.feedback_card.__self__
+        self.fallback_note = self.ids.fallback_note.__self__
 
     def show(self, **params: Any) -> None:
         visit = self.app.visit

@@ -112,9 +112,10 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
                 )
             )
     if view.link_targets:
+        scan_heading = tr._("Scan to open on your phone")
         container.add_widget(
             KioskLabel(
-                text=f"[b]{escape_markup(tr._('Scan to open on your phone'))}[/b]",
+                text=f"[b]{escape_markup(scan_heading)}[/b]",
                 text_style="heading",
                 padding=(0, dp(18), 0, 0),
             )
@@ -122,9 +123,10 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
         for url in view.link_targets:
             container.add_widget(link_card(url))
     if view.sources:
+        sources_heading = tr._("Sources")
         container.add_widget(
             KioskLabel(
-                text=f"[b]{escape_markup(tr._('Sources'))}[/b]",
+                text=f"[b]{escape_markup(sources_heading)}[/b]",
                 text_style="heading",
                 padding=(0, dp(18), 0, 0),
             )

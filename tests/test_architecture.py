@@ -1,0 +1,64 @@
+"""The plain-Python core must import and work without Kivy (DESIGN.md's architecture rule)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+PLAIN_MODULES = [
+    "kiosk.admin",
+    "kiosk.catalogs",
+    "kiosk.cli",
+    "kiosk.completeness",
+    "kiosk.config",
+    "kiosk.content_cli",
+    "kiosk.content_model",
+    "kiosk.content_source",
+    "kiosk.languages",
+    "kiosk.markup",
+    "kiosk.paths",
+    "kiosk.qr",
+    "kiosk.quiz",
+    "kiosk.session",
+    "kiosk.store",
+    "kiosk.viewmodels",
+    "kiosk.visit",
+    "sync",
+]
+
+
+def test_plain_modules_do_not_import_kivy() -> None:
+    code = (
+        "import sys, importlib\n"
+        f"for name in {PLAIN_MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+        "leaked = sorted(m for m in sys.modules if m == 'kivy' or m.startswith(('kivy.', 'kivymd')))\n"
+        "print(','.join(leaked))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"Kivy imported by the core: {result.stdout}"
+
+
+def test_core_works_without_a_window(tmp_path) -> None:
+    """Build the cache and compute every screen's view model with no Kivy at all."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kiosk.store import ensure_cache, ContentStore\n"
+        "from kiosk import viewmodels as vm\n"
+        f"store = ContentStore(ensure_cache(Path({str(tmp_path)!r}), Path('content')))\n"
+        "topics = vm.home_topics(store, 'bg', 'IT')\n"
+        "guide = vm.guide_view(store, topics[0].guide_id, 'el')\n"
+        "links = vm.links_view(store, 'en', 'IT')\n"
+        "q = vm.question_view(store, store.question_defs()[0], 'bg')\n"
+        "assert 'kivy' not in sys.modules\n"
+        "print(len(topics), guide.title, len(links), q.question_id)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "3"

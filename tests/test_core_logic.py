@@ -1,0 +1,165 @@
+"""Quiz, idle policy, visit reset, admin gate, config, markup escaping, view models."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT
+from kiosk.admin import AdminGate, SecretTapGesture, hash_pin, verify_pin
+from kiosk.config import ConfigError, load_config, parse_config
+from kiosk.content_model import QuestionDef, Span
+from kiosk.markup import escape_markup, spans_to_markup
+from kiosk.quiz import QuizError, QuizSession
+from kiosk.session import IdlePolicy, IdleState
+from kiosk.store import ContentStore, ensure_cache
+from kiosk.viewmodels import GuideView, guide_view, home_topics, links_view, localized, order_guides
+from kiosk.visit import HOME, Visit, route
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+QUESTIONS = [QuestionDef(f"q{i}", i, "g", ("a", "b", "c"), "b") for i in range(8)]
+
+
+def test_quiz_random_order_is_a_permutation_and_seedable() -> None:
+    first = [q.id for q in QuizSession(QUESTIONS, random.Random(1)).order]
+    again = [q.id for q in QuizSession(QUESTIONS, random.Random(1)).order]
+    other = [q.id for q in QuizSession(QUESTIONS, random.Random(2)).order]
+    assert sorted(first) == [q.id for q in QUESTIONS]
+    assert first == again and first != other
+
+
+def test_quiz_scores_feedback_and_guards() -> None:
+    quiz = QuizSession(QUESTIONS, random.Random(3))
+    with pytest.raises(QuizError):
+        quiz.next()
+    results = []
+    for i in range(quiz.total):
+        feedback = quiz.answer("b" if i % 2 == 0 else "c")
+        results.append(feedback.correct)
+        assert feedback.correct_option == "b" and feedback.guide_id == "g"
+        with pytest.raises(QuizError):
+            quiz.answer("a")
+        quiz.next()
+    assert quiz.finished and quiz.score == sum(results) == 4
+    with pytest.raises(QuizError):
+        _ = quiz.current
+
+
+def test_idle_policy_warns_then_expires_and_activity_restarts() -> None:
+    clock = Clock()
+    idle = IdlePolicy(clock, idle_timeout=90, warning_seconds=30)
+    assert idle.status().state is IdleState.NO_VISIT
+    idle.start_visit()
+    clock.now = 89.9
+    assert idle.status().state is IdleState.ACTIVE
+    clock.now = 100
+    status = idle.status()
+    assert status.state is IdleState.WARNING and status.seconds_left == pytest.approx(20)
+    idle.activity()
+    clock.now = 189
+    assert idle.status().state is IdleState.ACTIVE
+    clock.now = 100 + 90 + 30
+    assert idle.status().state is IdleState.EXPIRED
+
+
+def test_visit_reset_forgets_everything() -> None:
+    visit = Visit("en", "IT")
+    visit.language, visit.country = "el", "GR"
+    visit.quiz = QuizSession(QUESTIONS)
+    visit.scroll["ep-voting"] = 0.2
+    visit.go(HOME)
+    visit.go(route("guide", guide_id="x"))
+    assert visit.back() == HOME
+    visit.reset()
+    assert (visit.language, visit.country, visit.quiz, visit.scroll, visit.history) == ("en", "IT", None, {}, [])
+    assert visit.back() == HOME  # nothing to go back to: home, never out of the app
+
+
+def test_pin_hash_and_gate_lockout() -> None:
+    stored = hash_pin("2468")
+    assert verify_pin("2468", stored) and not verify_pin("2469", stored)
+    assert not verify_pin("2468", "garbage") and not verify_pin("2468", "")
+    with pytest.raises(ValueError):
+        hash_pin("12a4")
+    clock = Clock()
+    gate = AdminGate(stored, clock, max_tries=5, lockout_seconds=300)
+    for left in (4, 3, 2, 1):
+        assert gate.try_pin("0000").tries_left == left
+    locked = gate.try_pin("0000")
+    assert not locked.accepted and locked.locked_for == 300
+    clock.now = 299
+    assert not gate.try_pin("2468").accepted  # even the right PIN is refused while locked
+    clock.now = 301
+    assert gate.try_pin("2468").accepted
+
+
+def test_secret_gesture_needs_five_quick_taps() -> None:
+    clock = Clock()
+    gesture = SecretTapGesture(clock, taps_needed=5, window_seconds=4)
+    assert not any(gesture.tap() for _ in range(4))
+    clock.now = 10  # too slow: starts over
+    assert not any(gesture.tap() for _ in range(4))
+    assert gesture.tap()
+
+
+def test_config_only_sync_table_is_complete(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[sync]\nsource = "https://example.org/bundle"\npublic_keys = ["abc"]\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.sync.public_keys == ("abc",)
+    assert config.kiosk.idle_timeout == 90 and config.kiosk.warning_seconds == 30
+    assert config.kiosk.languages == ("en", "bg", "el")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[kiosk]\nidle_timeot = 30\n", "unknown key 'idle_timeot'"),
+        ("[kiosk]\nidle_timeout = 'soon'\n", "'idle_timeout' must be a number"),
+        ("[kiosk]\nwarning_seconds = 5\n", "at least 20 seconds"),
+        ("[kiosk]\nlanguages = ['en', 'xx-nope']\n", "unknown language code"),
+        ("[kiosk]\ndefault_language = 'it'\n", "'default_language' 'it' is not in 'languages'"),
+        ("[kiosk\n", "not valid TOML"),
+        ("[kiosks]\n", "unknown table"),
+    ],
+)
+def test_config_errors_name_the_key(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match="kiosk.toml") as excinfo:
+        parse_config(text, Path("kiosk.toml"))
+    assert message in str(excinfo.value)
+
+
+def test_markup_is_escaped_so_text_shows_literally() -> None:
+    assert escape_markup("[b]x[/b] & [ref=a]") == "&bl;b&br;x&bl;/b&br; &amp; &bl;ref=a&br;"
+    markup = spans_to_markup([Span("a [b]"), Span("bold", bold=True), Span("l", href="https://x.eu")], "0000ff")
+    assert markup == "a &bl;b&br;[b]bold[/b][color=0000ff][u]l[/u][/color]"
+
+
+def test_view_models_fall_back_per_item_with_a_flag(tmp_path: Path, content_copy: Path) -> None:
+    (content_copy / "bg" / "guides" / "ep-voting.md").unlink()
+    store = ContentStore(ensure_cache(tmp_path, content_copy))
+    topics = {t.guide_id: t for t in home_topics(store, "bg", "IT")}
+    assert topics["ep-voting"].fallback and topics["ep-voting"].title.startswith("Voting")
+    assert not topics["municipal-voting"].fallback
+    view: GuideView = guide_view(store, "ep-voting", "bg")
+    assert view.fallback and view.lang == "en"
+    assert view.link_targets == ("https://europa.eu/youreurope/citizens/residence/elections-abroad/home-country-elections/faq/index_en.htm",)
+    assert localized(lambda code: {"en": 1}.get(code), "bg", "en") == (1, True)
+
+
+def test_host_country_guides_come_first(tmp_path: Path) -> None:
+    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+    assert [t.guide_id for t in home_topics(store, "en", "IT")][0] == "register-italy"
+    assert [g.id for g in order_guides(store.guide_defs(), "BE")] == [
+        "ep-voting", "municipal-voting", "register-italy"]
+    assert "italy-interior" not in [v.link_id for v in links_view(store, "en", "BE")]
+    assert links_view(store, "en", "IT")[0].kind == "course"

@@ -1,0 +1,391 @@
+"""Screens driven through the real Kivy window with real touches (run under Xvfb).
+
+Each test starts the real app in-process on a fresh data folder, taps widgets through
+the window's event loop (kivy.tests.UnitTestTouch), advances frames instead of sleeping,
+and asserts on state. Time for the idle policy comes from a fake clock.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gui_support import FakeClock, advance_frames, start_app, stop_app, tap, wait_idle_checks  # noqa: I001
+from kivy.base import EventLoop
+from kivy.uix.image import Image
+
+from conftest import CONTENT
+from kiosk.admin import hash_pin
+from kiosk.app import KioskApp
+from kiosk.config import parse_config
+from kiosk.content_source import load_content
+from kiosk.store import build_cache_file, set_current
+from kiosk.widgets.common import KioskLabel, QRCodeImage
+
+pytestmark = pytest.mark.gui
+
+PIN = "2468"
+CONFIG = parse_config(
+    f"""
+[kiosk]
+host_country = "IT"
+municipality = "Comune di Empoli"
+languages = ["en", "bg", "el"]
+default_language = "en"
+idle_timeout = 90
+warning_seconds = 30
+admin_pin_hash = "{hash_pin(PIN, iterations=1000)}"
+"""
+)
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path) -> Iterator[tuple[KioskApp, FakeClock]]:
+    app, clock = start_app(CONFIG, tmp_path / "data", content_dir=CONTENT)
+    yield app, clock
+    stop_app(app)
+
+
+def start_visit(app: KioskApp, language: str = "en") -> None:
+    tap(app.screens["attract"])
+    assert app.manager.current == "language" and app.in_visit
+    tap(app.screens["language"].button_for(language))
+    assert app.manager.current == "home"
+
+
+def test_attract_cycles_touch_to_start_in_every_offered_language(kiosk) -> None:
+    app, _ = kiosk
+    attract = app.screens["attract"]
+    assert app.manager.current == "attract" and not app.in_visit
+    seen = []
+    for _ in app.settings.languages:
+        seen.append(attract.prompt)
+        attract.next_language()
+    assert seen == ["Touch to start", "Докоснете, за да започнете", "Αγγίξτε για να ξεκινήσετε"]
+    assert attract.prompt == seen[0]  # back to the first language
+
+
+def test_language_screen_names_languages_in_their_own_script(kiosk) -> None:
+    app, _ = kiosk
+    tap(app.screens["attract"])
+    names = sorted(b.text for b in app.screens["language"].ids.choices.children)
+    assert names == ["English", "Ελληνικά", "Български"]
+
+
+def test_language_switch_changes_visible_strings(kiosk) -> None:
+    app, _ = kiosk
+    start_visit(app, "en")
+    root = app.root.ids
+    assert root.home_button.text == "Home" and app.screen_title == "Your rights as an EU citizen"
+    home = app.screens["home"]
+    assert home.topic_card("ep-voting").heading.startswith("Voting in European")
+    tap(root.language_button)
+    assert app.manager.current == "language"
+    tap(app.screens["language"].button_for("bg"))
+    assert app.manager.current == "home" and app.visit.language == "bg"
+    assert root.home_button.text == "Начало"
+    assert root.back_button.text.endswith("Назад")
+    assert home.ids.quiz_button.text != "Test yourself: quiz"
+    assert home.topic_card("ep-voting").heading.startswith("Гласуване")
+    tap(root.language_button)
+    tap(app.screens["language"].button_for("el"))
+    assert root.home_button.text == "Αρχική"
+    assert app.screen_title == "Τα δικαιώματά σας ως πολίτη της ΕΕ"
+
+
+def test_home_lists_host_country_guide_first_and_opens_every_topic(kiosk) -> None:
+    app, _ = kiosk
+    start_visit(app)
+    home = app.screens["home"]
+    order = [c.guide_id for c in reversed(home.ids.topics.children)]
+    assert order[0] == "register-italy"
+    for guide_id in order:
+        tap(app.root.ids.home_button)
+        tap(home.topic_card(guide_id))
+        assert app.manager.current == "guide" and app.screens["guide"].guide_id == guide_id
+
+
+def test_guide_reader_shows_structure_images_qr_codes_and_sources(kiosk) -> None:
+    app, _ = kiosk
+    start_visit(app)
+    tap(app.screens["home"].topic_card("ep-voting"))
+    document = app.screens["guide"].ids.document
+    texts = [w.text for w in document.walk() if isinstance(w, KioskLabel)]
+    assert any(t == "[b]One vote only[/b]" for t in texts)                 # heading
+    assert "1." in texts and "5." in texts                                   # numbered list
+    assert "\u2022" in texts                                                  # bullet list
+    assert any("[b]where you live[/b]" in t for t in texts)                 # emphasis
+    images = [w for w in document.walk() if isinstance(w, Image) and not isinstance(w, QRCodeImage)]
+    assert images and images[0].texture is not None and images[0].texture.width == 480
+    qr = [w for w in document.walk() if isinstance(w, QRCodeImage)]
+    assert [q.data for q in qr] == [
+        "https://europa.eu/youreurope/citizens/residence/elections-abroad/home-country-elections/faq/index_en.htm"
+    ]
+    assert qr[0].texture is not None
+    sources = [w.text for w in document.walk() if getattr(w, "probe_id", "") == "source"]
+    assert len(sources) == 4 and "eur-lex.europa.eu" in sources[0]
+    assert any(t == "Last reviewed: November 26, 2026" for t in texts)
+
+
+def test_scroll_position_is_kept_within_a_visit_and_cleared_after(kiosk) -> None:
+    app, clock = kiosk
+    start_visit(app)
+    home = app.screens["home"]
+    tap(home.topic_card("register-italy"))
+    scroller = app.screens["guide"].ids.scroller
+    scroller.scroll_y = 0.3
+    advance_frames(2)
+    tap(app.root.ids.home_button)
+    tap(home.topic_card("register-italy"))
+    advance_frames(2)
+    assert scroller.scroll_y == pytest.approx(0.3)
+    clock.advance(90 + 30 + 1)
+    wait_idle_checks(app)
+    assert app.manager.current == "attract"
+    assert app.visit.scroll == {} and scroller.scroll_y == 1.0
+
+
+def test_full_quiz_run_gives_the_right_score(kiosk) -> None:
+    app, _ = kiosk
+    start_visit(app)
+    tap(app.screens["home"].ids.quiz_button)
+    quiz_screen = app.screens["quiz"]
+    session = app.visit.quiz
+    assert app.manager.current == "quiz" and session is not None
+    defs = {q.id for q in app.store.question_defs()}
+    assert {q.id for q in session.order} == defs and len(defs) >= 8
+    expected = 0
+    for index in range(session.total):
+        question = session.current
+        wrong = [o for o in question.options if o != question.answer][0]
+        choice = question.answer if index % 3 != 0 else wrong
+        expected += choice == question.answer
+        assert quiz_screen.progress == f"Question {index + 1} of {session.total}"
+        tap(quiz_screen.option_button(choice))
+        assert quiz_screen.answered
+        assert quiz_screen.feedback_text == ("Correct!" if choice == question.answer else "Not quite.")
+        assert quiz_screen.explanation  # the short explanation is shown
+        assert quiz_screen.option_button(question.answer).text.startswith("Right answer: ")
+        tap(quiz_screen.option_button(wrong))  # a second tap changes nothing
+        assert session.answers[question.id] == choice
+        tap(quiz_screen.ids.next_button)
+    assert quiz_screen.finished and session.score == expected == quiz_screen.score
+    assert quiz_screen.score_text == f"You answered {expected} questions correctly out of {session.total}."
+    tap(quiz_screen.ids.restart_button)
+    assert not quiz_screen.finished and app.visit.quiz is not session
+
+
+def test_quiz_feedback_opens_the_explaining_guide_and_back_returns(kiosk) -> None:
+    app, _ = kiosk
+    start_visit(app)
+    tap(app.screens["home"].ids.quiz_button)
+    quiz_screen, session = app.screens["quiz"], app.visit.quiz
+    question = session.current
+    tap(quiz_screen.option_button(question.answer))
+    tap(quiz_screen.ids.guide_button)
+    assert app.manager.current == "guide" and app.screens["guide"].guide_id == question.guide
+    tap(app.root.ids.back_button)
+    assert app.manager.current == "quiz" and quiz_screen.answered and session.current is question
+
+
+def test_links_screen_shows_qr_and_address_for_each_link(kiosk) -> None:
+    app, _ = kiosk
+    start_visit(app)
+    tap(app.screens["home"].ids.links_button)
+    assert app.manager.current == "links"
+    box = app.screens["links"].ids.links
+    codes = [w.data for w in box.walk() if isinstance(w, QRCodeImage)]
+    assert codes[0] == "https://mooc-impeu.eu/"
+    assert set(codes) == {l.url for l in app.store.link_defs()}  # host country IT: all links
+    addresses = [w.text for w in box.walk() if getattr(w, "probe_id", "") == "link-address"]
+    assert addresses == codes
+
+
+def test_about_screen_names_the_municipality_and_partners(kiosk) -> None:
+    app, _ = kiosk
+    start_visit(app)
+    tap(app.screens["home"].ids.about_button)
+    assert app.manager.current == "about"
+    texts = "\n".join(w.text for w in app.screens["about"].ids.document.walk() if isinstance(w, KioskLabel))
+    assert "Comune di Empoli" in texts and "Magenta Consultoria" in texts and "seed-1" in texts
+
+
+def test_back_and_home_on_every_screen_and_escape_never_quits(kiosk) -> None:
+    app, _ = kiosk
+    start_visit(app)
+    ids = app.root.ids
+    tap(app.screens["home"].topic_card("ep-voting"))
+    tap(ids.home_button)
+    tap(app.screens["home"].ids.links_button)
+    assert app.manager.current == "links"
+    tap(ids.back_button)
+    assert app.manager.current == "home"
+    window = EventLoop.window
+    tap(app.screens["home"].ids.about_button)
+    assert window.dispatch("on_keyboard", 27, 9, "", []) is True  # Esc / Android back
+    advance_frames(2)
+    assert app.manager.current == "home"
+    window.dispatch("on_keyboard", 27, 9, "", [])
+    assert app.manager.current == "home"  # nothing left to go back to: stays home
+    assert window.dispatch("on_request_close") is True  # closing the window is refused
+
+
+def test_idle_warning_continue_keeps_the_visit(kiosk) -> None:
+    app, clock = kiosk
+    start_visit(app, "bg")
+    tap(app.screens["home"].ids.quiz_button)
+    clock.advance(91)
+    wait_idle_checks(app)
+    assert app.warning_visible
+    assert "29" in app.warning.countdown_text
+    clock.advance(10)
+    wait_idle_checks(app)
+    assert "19" in app.warning.countdown_text
+    tap(app.warning.ids.continue_button)
+    assert not app.warning_visible
+    assert app.manager.current == "quiz" and app.visit.language == "bg" and app.in_visit
+    clock.advance(89)
+    wait_idle_checks(app)
+    assert not app.warning_visible  # the touch on Continue restarted the idle timer
+
+
+def test_idle_warning_can_be_extended_repeatedly(kiosk) -> None:
+    app, clock = kiosk
+    start_visit(app)
+    for _ in range(10):
+        clock.advance(100)
+        wait_idle_checks(app)
+        assert app.warning_visible
+        tap(app.warning.ids.continue_button)
+        assert not app.warning_visible and app.manager.current == "home"
+
+
+def test_running_out_resets_everything(kiosk) -> None:
+    app, clock = kiosk
+    start_visit(app, "el")
+    tap(app.screens["home"].ids.quiz_button)
+    quiz_screen = app.screens["quiz"]
+    tap(quiz_screen.option_button(app.visit.quiz.current.answer))
+    assert app.visit.quiz.answers
+    clock.advance(90 + 30 - 0.5)
+    wait_idle_checks(app)
+    assert app.warning_visible and app.in_visit
+    clock.advance(1)
+    wait_idle_checks(app)
+    assert app.manager.current == "attract" and not app.in_visit and not app.warning_visible
+    assert app.visit.language == "en" and app.visit.quiz is None and app.visit.history == []
+    assert app.visit.scroll == {} and quiz_screen.ids.options.children == []
+    assert app.root.ids.home_button.text == "Home"  # UI language back to the default
+    assert app.root.ids.top_bar.parent is None and app.root.ids.bottom_bar.parent is None
+    # the next visitor starts clean
+    start_visit(app)
+    tap(app.screens["home"].ids.quiz_button)
+    assert not app.visit.quiz.answers and not quiz_screen.answered
+
+
+def open_admin(app: KioskApp, clock: FakeClock) -> None:
+    corner = app.root.ids.secret_corner
+    for _ in range(5):
+        tap(corner)
+        clock.advance(0.3)
+    assert app.manager.current == "admin"
+
+
+def enter_pin(admin, pin: str) -> None:
+    keys = {w.probe_id: w for w in admin.ids.keypad.children}
+    for digit in pin:
+        tap(keys[f"pin-{digit}"])
+    tap(keys["pin-ok"])
+
+
+def test_admin_needs_the_hidden_gesture(kiosk) -> None:
+    app, clock = kiosk
+    start_visit(app)
+    corner = app.root.ids.secret_corner
+    for _ in range(4):
+        tap(corner)
+        clock.advance(2)  # too slow: 4 taps over 8 s
+    tap(corner)
+    assert app.manager.current == "home"
+    open_admin(app, clock)
+
+
+def test_admin_refuses_a_wrong_pin_and_locks_out_after_five(kiosk) -> None:
+    app, clock = kiosk
+    start_visit(app)
+    open_admin(app, clock)
+    admin = app.screens["admin"]
+    enter_pin(admin, "1111")
+    assert not admin.unlocked and admin.message == "Wrong PIN. 4 tries left."
+    for _ in range(4):
+        enter_pin(admin, "1111")
+    assert admin.message == "Too many wrong PINs. Try again in 5 minutes."
+    enter_pin(admin, PIN)  # the right PIN is refused during the lock-out
+    assert not admin.unlocked and admin.message.startswith("Too many wrong PINs")
+    clock.advance(301)
+    enter_pin(admin, PIN)
+    assert admin.unlocked
+    assert "seed-1" in admin.status_text and str(app.data_dir) in admin.status_text
+    assert "bg, el, en" in admin.status_text
+
+
+def test_admin_can_exit_the_app(kiosk, monkeypatch) -> None:
+    app, clock = kiosk
+    start_visit(app)
+    open_admin(app, clock)
+    admin = app.screens["admin"]
+    assert EventLoop.window.dispatch("on_request_close") is True
+    stopped = []
+    monkeypatch.setattr(app, "stop", lambda *a: stopped.append(True))
+    tap(admin.ids.exit_button)  # not shown (nor working) before the PIN
+    assert stopped == []
+    enter_pin(admin, PIN)
+    tap(admin.ids.exit_button)
+    assert stopped == [True] and app.allow_exit
+    assert not EventLoop.window.dispatch("on_request_close")
+
+
+def test_markup_in_content_is_shown_literally(tmp_path: Path, content_copy: Path) -> None:
+    guide = content_copy / "en" / "guides" / "ep-voting.md"
+    text = guide.read_text(encoding="utf-8").replace(
+        "## One vote only", "## One vote [b]only[/b] [ref=x]&bl;"
+    )
+    guide.write_text(text, encoding="utf-8")
+    content, problems = load_content(content_copy)
+    assert any("Kivy markup" in str(p) for p in problems)  # check refuses it ...
+    data = tmp_path / "data"
+    data.mkdir()
+    set_current(data, build_cache_file(content, data / "cache", {"origin": "test"}))
+    app, _clock = start_app(CONFIG, data, content_dir=content_copy)
+    try:
+        start_visit(app)
+        tap(app.screens["home"].topic_card("ep-voting"))
+        labels = [w for w in app.screens["guide"].ids.document.walk() if isinstance(w, KioskLabel)]
+        heading = next(w for w in labels if "One vote" in w.text)
+        # ... and the reader shows it as typed: Kivy's parser sees only escaped brackets
+        assert heading.text == "[b]One vote &bl;b&br;only&bl;/b&br; &bl;ref=x&br;&amp;bl;[/b]"
+        advance_frames(2)
+        shown = "".join(word.text for line in heading._label._cached_lines for word in line.words)
+        assert shown == "One vote [b]only[/b] [ref=x]&bl;"
+        assert heading.refs == {}
+    finally:
+        stop_app(app)
+
+
+def test_fallback_marker_shows_when_a_translation_is_missing(tmp_path: Path, content_copy: Path) -> None:
+    (content_copy / "el" / "guides" / "ep-voting.md").unlink()
+    app, _clock = start_app(CONFIG, tmp_path / "data", content_dir=content_copy)
+    try:
+        start_visit(app, "el")
+        card = app.screens["home"].topic_card("ep-voting")
+        note = "Δεν έχει μεταφραστεί ακόμα: εμφανίζεται στα αγγλικά."
+        assert card.fallback and note in card.details and card.heading.startswith("Voting")
+        tap(card)
+        notes = [w for w in app.screens["guide"].ids.document.walk() if getattr(w, "probe_id", "") == "fallback-note"]
+        assert [n.text for n in notes] == [note]
+        assert app.screens["guide"].view.lang == "en"
+        assert not app.screens["home"].topic_card("municipal-voting").fallback
+    finally:
+        stop_app(app)
