@@ -139,7 +139,7 @@ class KioskApp(MDApp):
         Clock.schedule_interval(self._tick, 0.25)
         if self._probe_file:
             Clock.schedule_interval(self._write_probe, 0.1)
-        Clock.schedule_once(self._mark_first_frame, 0)
+        Window.bind(on_flip=self._mark_first_frame)
         return root
 
     def on_stop(self) -> None:
@@ -152,8 +152,10 @@ class KioskApp(MDApp):
         set_shown(self._frame, self._top_bar, self.in_visit, at_top=True)
         set_shown(self._frame, self._bottom_bar, self.in_visit)
 
-    def _mark_first_frame(self, _dt: float) -> None:
+    def _mark_first_frame(self, *_args: Any) -> None:
+        """Record when the first frame (the attract screen) reached the display."""
         self.first_frame_at = time.time()
+        Window.unbind(on_flip=self._mark_first_frame)
 
     # ------------------------------------------------------------------ navigation
 

@@ -44,6 +44,7 @@ def _load(args: argparse.Namespace) -> tuple[KioskConfig, Path]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.launcher import run_kiosk
+    from kiosk.store import ensure_cache
 
     config, data_dir = _load(args)
     fullscreen = config.kiosk.fullscreen
@@ -54,32 +55,40 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.lang and args.lang not in config.kiosk.languages:
         raise ConfigError(f"--lang {args.lang!r} is not one of the offered languages {config.kiosk.languages}")
     content_dir = Path(args.content_dir) if args.content_dir else None
+    # Build or check the cache before any window opens, so bad content gives a clear
+    # message on the terminal or in the journal rather than a Kivy traceback.
+    ensure_cache(data_dir, content_dir or paths.bundled_content_dir())
     return run_kiosk(config, data_dir, fullscreen, args.lang, content_dir)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.store import ContentStore, current_cache_path, ensure_cache
+    from kiosk.store import ContentStore, current_cache_path
 
     config, data_dir = _load(args)
-    cache = current_cache_path(data_dir) or ensure_cache(data_dir, paths.bundled_content_dir())
-    store = ContentStore(cache)
-    try:
-        status = {
-            "content_version": store.content_version,
-            "content_fingerprint": store.meta("fingerprint"),
-            "content_origin": store.meta("origin"),
-            "languages": store.languages(),
-            "offered_languages": list(config.kiosk.languages),
-            "data_dir": str(data_dir),
-            "cache_file": str(cache),
-            # No content update has run on this kiosk: the updater fills these in.
-            "last_check": None,
-            "last_success": None,
-            "last_error": None,
-            "stale": False,
-        }
-    finally:
-        store.close()
+    cache = current_cache_path(data_dir)
+    status: dict[str, object] = {
+        "content_version": None,
+        "content_fingerprint": None,
+        "content_origin": None,
+        "languages": [],
+        "offered_languages": list(config.kiosk.languages),
+        "data_dir": str(data_dir),
+        "cache_file": str(cache) if cache else None,
+        # No content update has run on this kiosk yet: the updater fills these in.
+        "last_check": None,
+        "last_success": None,
+        "last_error": None if cache else "no content cache yet: start the kiosk once",
+        "stale": False,
+    }
+    if cache is not None:
+        store = ContentStore(cache)
+        try:
+            status["content_version"] = store.content_version
+            status["content_fingerprint"] = store.meta("fingerprint")
+            status["content_origin"] = store.meta("origin")
+            status["languages"] = store.languages()
+        finally:
+            store.close()
     print(json.dumps(status, indent=2, ensure_ascii=False))
     return 0
 

@@ -18,6 +18,8 @@ from kiosk.config import KioskConfig
 def configure_kivy(fullscreen: bool, size: tuple[int, int] = (1280, 800)) -> None:
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    # SDL's clipboard needs no external tool (Kivy would otherwise probe xclip/xsel).
+    os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
     # SDL would turn SIGTERM into a window-close request, which kiosk mode refuses; the
     # service manager's SIGTERM must stop the app, so we handle it ourselves.
     os.environ["SDL_NO_SIGNAL_HANDLERS"] = "1"

@@ -59,6 +59,8 @@ def test_attract_cycles_touch_to_start_in_every_offered_language(kiosk) -> None:
     app, _ = kiosk
     attract = app.screens["attract"]
     assert app.manager.current == "attract" and not app.in_visit
+    attract.language_index = 0  # the real-time cycle may already have moved on
+    attract.show_language(0)
     seen = []
     for _ in app.settings.languages:
         seen.append(attract.prompt)
@@ -324,7 +326,20 @@ def test_admin_refuses_a_wrong_pin_and_locks_out_after_five(kiosk) -> None:
     assert admin.message == "Too many wrong PINs. Try again in 5 minutes."
     enter_pin(admin, PIN)  # the right PIN is refused during the lock-out
     assert not admin.unlocked and admin.message.startswith("Too many wrong PINs")
+    # Ending the visit does not lift the lock-out ...
+    clock.advance(121)
+    wait_idle_checks(app)
+    assert app.manager.current == "attract"
+    start_visit(app)
+    open_admin(app, clock)
+    enter_pin(admin, PIN)
+    assert not admin.unlocked and admin.message.startswith("Too many wrong PINs")
+    # ... five minutes do (the idle timer ends the visit meanwhile, closing the admin screen).
     clock.advance(301)
+    wait_idle_checks(app)
+    assert app.manager.current == "attract" and not admin.unlocked
+    start_visit(app)
+    open_admin(app, clock)
     enter_pin(admin, PIN)
     assert admin.unlocked
     assert "seed-1" in admin.status_text and str(app.data_dir) in admin.status_text

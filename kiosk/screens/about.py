@@ -29,7 +29,7 @@ class AboutScreen(KioskScreen):
         self.ids.document.add_widget(KioskLabel(text=escape_markup(version), text_style="small"))
 
     def reset_visit_state(self) -> None:
-        self.ids.scroller.scroll_y = 1.0
+        super().reset_visit_state()
 
 
 SCREEN = AboutScreen

@@ -35,3 +35,6 @@ class KioskScreen(MDScreen):
 
     def reset_visit_state(self) -> None:
         """Forget everything about the visitor (scroll positions, answers)."""
+        scroller = self.ids.get("scroller")
+        if scroller is not None:
+            scroller.scroll_y = 1.0

@@ -36,9 +36,9 @@ class GuideScreen(KioskScreen):
             self.app.visit.scroll[self.guide_id] = self.ids.scroller.scroll_y
 
     def reset_visit_state(self) -> None:
-        self.ids.scroller.scroll_y = 1.0
         self.ids.document.clear_widgets()
         self.guide_id = ""
+        super().reset_visit_state()
 
 
 SCREEN = GuideScreen

@@ -31,7 +31,7 @@ class LinksScreen(KioskScreen):
             box.add_widget(KioskLabel(text=escape_markup(view.description)))
 
     def reset_visit_state(self) -> None:
-        self.ids.scroller.scroll_y = 1.0
+        super().reset_visit_state()
 
 
 SCREEN = LinksScreen

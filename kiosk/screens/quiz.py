@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import tr
@@ -107,6 +108,11 @@ class QuizScreen(KioskScreen):
             return
         self.session.answer(option_id)
         self.refresh()
+        # Bring the explanation and the next button into view once laid out.
+        Clock.schedule_once(
+            lambda _dt: self.ids.scroller.scroll_to(self.feedback_card, padding=20, animate=False),
+            0,
+        )
 
     def next_question(self) -> None:
         self.session.next()
@@ -124,8 +130,8 @@ class QuizScreen(KioskScreen):
         return next(b for b in self.ids.options.children if b.option_id == option_id)
 
     def reset_visit_state(self) -> None:
+        super().reset_visit_state()
         self.ids.options.clear_widgets()
-        self.ids.scroller.scroll_y = 1.0
         self.answered = self.finished = False
         self.question_text = self.explanation = self.feedback_text = self.score_text = ""
 

@@ -68,6 +68,12 @@ def fallback_note() -> KioskLabel:
     return note
 
 
+def section_heading(text: str) -> KioskLabel:
+    return KioskLabel(
+        text=f"[b]{escape_markup(text)}[/b]", text_style="heading", padding=(0, dp(18), 0, 0)
+    )
+
+
 def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore) -> None:
     """Fill ``container`` (a vertical box with adaptive height) with the document."""
     app = MDApp.get_running_app()
@@ -81,13 +87,9 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
     container.add_widget(KioskLabel(text=escape_markup(view.summary), italic=True))
     for block in view.blocks:
         if block.kind == "heading":
-            container.add_widget(
-                KioskLabel(
-                    text=f"[b]{spans_to_markup(block.spans)}[/b]",
-                    text_style="heading",
-                    padding=(0, dp(18), 0, 0),
-                )
-            )
+            heading = section_heading("")
+            heading.text = f"[b]{spans_to_markup(block.spans)}[/b]"
+            container.add_widget(heading)
         elif block.kind == "paragraph":
             container.add_widget(KioskLabel(text=spans_to_markup(block.spans, link_color)))
         elif block.kind in ("bullets", "numbers"):
@@ -112,25 +114,11 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
                 )
             )
     if view.link_targets:
-        scan_heading = tr._("Scan to open on your phone")
-        container.add_widget(
-            KioskLabel(
-                text=f"[b]{escape_markup(scan_heading)}[/b]",
-                text_style="heading",
-                padding=(0, dp(18), 0, 0),
-            )
-        )
+        container.add_widget(section_heading(tr._("Scan to open on your phone")))
         for url in view.link_targets:
             container.add_widget(link_card(url))
     if view.sources:
-        sources_heading = tr._("Sources")
-        container.add_widget(
-            KioskLabel(
-                text=f"[b]{escape_markup(sources_heading)}[/b]",
-                text_style="heading",
-                padding=(0, dp(18), 0, 0),
-            )
-        )
+        container.add_widget(section_heading(tr._("Sources")))
         for source in view.sources:
             sources_label = KioskLabel(
                 text=f"{escape_markup(source.title)}\n[size={int(app.font_small)}]"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# One entry point for developers and CI.
+#   ./dev.sh run   set everything up, then start the kiosk windowed on the bundled content
+#   ./dev.sh test  set everything up, then run the whole test suite under Xvfb
+# Set-up installs missing OS packages (apt-get, as root or through sudo), creates .venv
+# and installs the package with its test extra. Each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# venv; pycairo (for KivyMD) builds from source; Kivy's window, GL and touch input;
+# for the tests: a virtual screen, real clicks and screenshots.
+OS_PACKAGES=(
+  python3-venv python3-dev gcc pkg-config libcairo2-dev
+  libgl1 libegl1 libgles2 libgl1-mesa-dri libmtdev1
+  xvfb xauth xdotool imagemagick
+)
+PYTHON="${PYTHON:-python3}"
+
+say() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*"; }
+
+install_os_packages() {
+  command -v dpkg-query >/dev/null || { say "not a Debian/Ubuntu system: install ${OS_PACKAGES[*]} yourself"; return; }
+  local missing=()
+  for pkg in "${OS_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing OS packages: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_python_env() {
+  if [ ! -x .venv/bin/python ]; then
+    say "creating .venv with $($PYTHON --version)"
+    "$PYTHON" -m venv .venv
+  fi
+  local stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+  if [ ! -f "$stamp" ]; then
+    say "installing the kiosk and its test tools into .venv"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e '.[test]'
+    rm -f .venv/.installed-* && touch "$stamp"
+  fi
+}
+
+setup() {
+  install_os_packages
+  install_python_env
+}
+
+case "${1:-}" in
+  run)
+    shift
+    setup
+    say "starting the kiosk (windowed; close with the admin screen or Ctrl+C here)"
+    exec .venv/bin/kiosk run --windowed --config config/demo.toml "$@"
+    ;;
+  test)
+    shift
+    setup
+    say "checking the bundled content"
+    .venv/bin/kiosk-content check content
+    say "running the tests under Xvfb"
+    exec xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh run | ./dev.sh test [pytest options]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,59 @@
+"""The command-line contract: status JSON, PIN hashing, clear errors."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import CONTENT, ROOT
+from kiosk.admin import verify_pin
+from kiosk.store import ensure_cache
+
+
+def kiosk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *args], cwd=ROOT, input=stdin, capture_output=True, text=True
+    )
+
+
+def test_status_json_before_and_after_the_first_start(tmp_path: Path) -> None:
+    result = kiosk("status", "--json", "--data-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    before = json.loads(result.stdout)
+    assert before["content_version"] is None and "start the kiosk once" in before["last_error"]
+    ensure_cache(tmp_path, CONTENT)
+    after = json.loads(kiosk("status", "--json", "--data-dir", str(tmp_path)).stdout)
+    for key in ("content_version", "languages", "last_check", "last_success", "last_error", "stale"):
+        assert key in after
+    assert after["content_version"] == "seed-1" and after["languages"] == ["bg", "el", "en"]
+    assert after["last_error"] is None and after["stale"] is False
+
+
+def test_data_dir_from_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "env-data"))
+    result = kiosk("status", "--json")
+    assert json.loads(result.stdout)["data_dir"] == str((tmp_path / "env-data").resolve())
+
+
+def test_hash_pin_reads_stdin_and_prints_a_verifiable_hash() -> None:
+    result = kiosk("hash-pin", stdin="13579\n")
+    assert result.returncode == 0
+    assert verify_pin("13579", result.stdout.strip())
+    assert kiosk("hash-pin", stdin="12\n").returncode == 2
+
+
+def test_bad_config_is_named_and_refused(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text("[kiosk]\nidle_timeot = 30\n", encoding="utf-8")
+    result = kiosk("run", "--config", str(config), "--data-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert str(config) in result.stderr and "unknown key 'idle_timeot'" in result.stderr
+
+
+def test_run_with_broken_content_names_the_problem_before_any_window(tmp_path: Path, content_copy: Path) -> None:
+    (content_copy / "en" / "links.yaml").write_text("impeu-course: [\n", encoding="utf-8")
+    result = kiosk("run", "--windowed", "--data-dir", str(tmp_path / "d"), "--content-dir", str(content_copy))
+    assert result.returncode == 2
+    assert "the content cannot be used" in result.stderr and "en/links.yaml:" in result.stderr
+    assert "Traceback" not in result.stderr
