@@ -404,3 +404,60 @@ def test_fallback_marker_shows_when_a_translation_is_missing(tmp_path: Path, con
         assert not app.screens["home"].topic_card("municipal-voting").fallback
     finally:
         stop_app(app)
+
+
+def test_screenshot_of_every_screen(kiosk) -> None:
+    """Saves what each screen looks like (artifacts/gui/, kept by CI) and checks none is blank."""
+    import os
+    import shutil
+
+    from PIL import Image, ImageStat
+
+    from conftest import ROOT
+
+    app, clock = kiosk
+    folder = Path(os.environ.get("KIOSK_ARTIFACTS", ROOT / "artifacts")) / "gui"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    window = EventLoop.window
+
+    def shot(name: str) -> None:
+        advance_frames(5)
+        saved = Path(window.screenshot(name=str(folder / f"{name}.png")))
+        image = Image.open(saved).convert("L")
+        assert ImageStat.Stat(image).stddev[0] > 10, f"{name} looks blank"
+        saved.rename(folder / f"{name}.png")
+
+    shot("01-attract")
+    tap(app.screens["attract"])
+    shot("02-language")
+    tap(app.screens["language"].button_for("el"))
+    shot("03-home-el")
+    tap(app.screens["home"].topic_card("ep-voting"))
+    shot("04-guide-el")
+    tap(app.root.ids.home_button)
+    tap(app.screens["home"].ids.quiz_button)
+    quiz_screen = app.screens["quiz"]
+    shot("05-quiz-el")
+    tap(quiz_screen.option_button(app.visit.quiz.current.answer))
+    shot("06-quiz-feedback-el")
+    for _ in range(app.visit.quiz.total):
+        if not quiz_screen.answered:
+            tap(quiz_screen.option_button(app.visit.quiz.current.answer))
+        tap(quiz_screen.ids.next_button)
+    shot("07-quiz-score-el")
+    tap(app.root.ids.home_button)
+    tap(app.screens["home"].ids.links_button)
+    shot("08-links-el")
+    tap(app.root.ids.home_button)
+    tap(app.screens["home"].ids.about_button)
+    shot("09-about-el")
+    clock.advance(95)
+    wait_idle_checks(app)
+    shot("10-idle-warning-el")
+    tap(app.warning.ids.continue_button)
+    open_admin(app, clock)
+    shot("11-admin-pin")
+    enter_pin(app.screens["admin"], PIN)
+    shot("12-admin-unlocked")
+    assert len(list(folder.glob("*.png"))) == 12
