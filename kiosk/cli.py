@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--fullscreen", action="store_true", help="borderless full screen, no cursor")
     run.add_argument("--lang", help="language a visit starts in (overrides default_language)")
     run.add_argument("--content-dir", help=argparse.SUPPRESS)
+    sync = sub.add_parser("sync", help="fetch and apply a signed content update")
+    _common(sync)
+    sync.add_argument("--once", action="store_true", required=True, help="one update, then exit")
+    sync.add_argument("--source", help="URL or folder of a published bundle (default: [sync] source)")
     status = sub.add_parser("status", help="print the kiosk's content status")
     _common(status)
     status.add_argument("--json", action="store_true", required=True, help="print JSON")
@@ -61,6 +65,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_kiosk(config, data_dir, fullscreen, args.lang, content_dir)
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sync.errors import SyncError
+    from sync.fetch import open_source
+    from sync.keys import parse_public_key
+    from sync.updater import sync_once
+
+    config, data_dir = _load(args)
+    source = args.source or config.sync.source
+    if not source:
+        raise ConfigError("no source: give --source or set [sync] source in the config")
+    keys = [parse_public_key(k) for k in config.sync.public_keys]
+    try:
+        result = sync_once(open_source(source), keys, data_dir)
+    except SyncError as exc:
+        print(f"kiosk sync: rejected: {exc}", file=sys.stderr)
+        return 1
+    print(f"kiosk sync: {result.outcome} (version {result.version})")
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.store import ContentStore, current_cache_path
 
@@ -74,12 +98,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         "offered_languages": list(config.kiosk.languages),
         "data_dir": str(data_dir),
         "cache_file": str(cache) if cache else None,
-        # No content update has run on this kiosk yet: the updater fills these in.
-        "last_check": None,
-        "last_success": None,
-        "last_error": None if cache else "no content cache yet: start the kiosk once",
-        "stale": False,
     }
+    from sync.updater import status as sync_status
+
+    status.update(sync_status(data_dir))
+    if cache is None and not status["last_error"]:
+        status["last_error"] = "no content cache yet: start the kiosk once"
     if cache is not None:
         store = ContentStore(cache)
         try:
@@ -112,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "status":
             return cmd_status(args)
+        if args.command == "sync":
+            return cmd_sync(args)
         return cmd_hash_pin()
     except (ConfigError, ValueError) as exc:
         if isinstance(exc, ContentError):

@@ -44,8 +44,48 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="validate a content folder and show completeness")
     check.add_argument("content_dir", type=Path)
     check.add_argument("--locales", type=Path, help="UI catalogs (default: ../locales next to it)")
+    keygen = sub.add_parser("keygen", help="create an Ed25519 signing key; prints the public key")
+    keygen.add_argument("--out", type=Path, required=True, help="private key file (created 0600)")
+    build = sub.add_parser("build", help="build a signed bundle from a content folder")
+    build.add_argument("content_dir", type=Path)
+    build.add_argument("--out", type=Path, required=True, help="publish folder")
+    build.add_argument("--key", type=Path, required=True, help="private key file")
+    build.add_argument("--version", type=int, help="version number (default: published + 1)")
+    build.add_argument("--expires-days", type=int, default=365)
+    publish = sub.add_parser("publish", help="copy a publish folder to a folder or rclone remote")
+    publish.add_argument("publish_dir", type=Path)
+    publish.add_argument("dest")
     args = parser.parse_args(argv)
-    return cmd_check(args.content_dir, args.locales)
+    if args.command == "check":
+        return cmd_check(args.content_dir, args.locales)
+    if args.command == "keygen":
+        from sync.keys import generate_key_file
+
+        try:
+            print(generate_key_file(args.out))
+        except FileExistsError:
+            print(f"kiosk-content: {args.out} exists; refusing to overwrite a key", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "build":
+        from sync.build import BuildError, build as build_bundle
+
+        try:
+            version = build_bundle(args.content_dir, args.out, args.key, args.version,
+                                   args.expires_days, progress=lambda m: print(m, file=sys.stderr))
+        except (BuildError, OSError, ValueError) as exc:
+            print(f"kiosk-content build: {exc}", file=sys.stderr)
+            return 1
+        print(version)
+        return 0
+    from sync.publish import PublishError, publish as publish_bundle
+
+    try:
+        publish_bundle(args.publish_dir, args.dest)
+    except (PublishError, OSError) as exc:
+        print(f"kiosk-content publish: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
