@@ -137,12 +137,52 @@ class KioskApp(MDApp):
         Window.bind(on_keyboard=self._on_keyboard)
         Window.bind(on_request_close=self._on_request_close)
         Clock.schedule_interval(self._tick, 0.25)
+        self._start_sync_worker()
         if self._probe_file:
             Clock.schedule_interval(self._write_probe, 0.1)
         Window.bind(on_flip=self._mark_first_frame)
         return root
 
+    def _start_sync_worker(self) -> None:
+        sync = self.kiosk_config.sync
+        self.sync_worker = None
+        self._new_content = False
+        if not sync.source or not sync.public_keys:
+            return
+        from sync.keys import parse_public_key
+        from sync.worker import SyncWorker
+
+        keys = [parse_public_key(k) for k in sync.public_keys]
+        self.sync_worker = SyncWorker(
+            sync.source, keys, self.data_dir, sync.interval_seconds,
+            lambda result, error: Clock.schedule_once(lambda _dt: self.sync_finished(result, error), 0),
+        )
+        self.sync_worker.start()
+
+    def sync_finished(self, result: Any, error: str | None) -> None:
+        """Called on the UI thread after an update attempt."""
+        if result is not None and result.outcome == "applied":
+            self._new_content = True
+            if not self.in_visit:
+                self.switch_content()
+        self.screens["admin"].refresh()
+
+    def switch_content(self) -> None:
+        """Reopen the cache the pointer names (new content) between visits only."""
+        from kiosk.store import current_cache_path
+
+        self._new_content = False
+        path = current_cache_path(self.data_dir)
+        if path is None or path == self.store.path:
+            return
+        old = self.store
+        self.store = ContentStore(path)
+        old.close()
+        self.screens["attract"].refresh()
+
     def on_stop(self) -> None:
+        if getattr(self, "sync_worker", None) is not None:
+            self.sync_worker.stop()
         Window.unbind(on_touch_down=self._on_any_touch)
         Window.unbind(on_keyboard=self._on_keyboard)
         Window.unbind(on_request_close=self._on_request_close)
@@ -217,6 +257,8 @@ class KioskApp(MDApp):
         self.secret_gesture.reset()
         tr.switch_lang(self.visit.language)
         self.in_visit = False
+        if self._new_content:
+            self.switch_content()
         self.manager.current = "attract"
         self.current_screen = "attract"
         self.screen_title = ""

@@ -26,7 +26,7 @@ class KioskSettings:
     """ISO 3166 alpha-2 code of the country the kiosk stands in; its guides come first."""
     municipality: str = ""
     """Name of the municipality, shown on the about screen."""
-    languages: tuple[str, ...] = ("en", "bg", "el")
+    languages: tuple[str, ...] = ("en", "bg", "el", "it", "es", "ro", "pl", "pt", "fr", "de")
     """Languages offered to visitors, in picker order."""
     default_language: str = "en"
     """Language a visit starts in and returns to when it ends."""

@@ -12,9 +12,16 @@ import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+import yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+_STRUCTURE = yaml.safe_load((CONTENT / "structure.yaml").read_text(encoding="utf-8"))
+CONTENT_VERSION: str = _STRUCTURE["version_label"]
+GUIDE_IDS: list[str] = [g["id"] for g in _STRUCTURE["guides"]]
+CONTENT_LANGUAGES: list[str] = sorted(
+    p.name for p in CONTENT.iterdir() if p.is_dir() and p.name != "media"
+)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import CONTENT, ROOT
+from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION, ROOT
 from kiosk.admin import verify_pin
 from kiosk.store import ensure_cache
 
@@ -26,7 +26,7 @@ def test_status_json_before_and_after_the_first_start(tmp_path: Path) -> None:
     after = json.loads(kiosk("status", "--json", "--data-dir", str(tmp_path)).stdout)
     for key in ("content_version", "languages", "last_check", "last_success", "last_error", "stale"):
         assert key in after
-    assert after["content_version"] == "seed-1" and after["languages"] == ["bg", "el", "en"]
+    assert after["content_version"] == CONTENT_VERSION and after["languages"] == CONTENT_LANGUAGES
     assert after["last_error"] is None and after["stale"] is False
 
 

@@ -117,7 +117,7 @@ def test_config_only_sync_table_is_complete(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.sync.public_keys == ("abc",)
     assert config.kiosk.idle_timeout == 90 and config.kiosk.warning_seconds == 30
-    assert config.kiosk.languages == ("en", "bg", "el")
+    assert config.kiosk.languages == ("en", "bg", "el", "it", "es", "ro", "pl", "pt", "fr", "de")
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,9 @@ def test_view_models_fall_back_per_item_with_a_flag(tmp_path: Path, content_copy
 def test_host_country_guides_come_first(tmp_path: Path) -> None:
     store = ContentStore(ensure_cache(tmp_path, CONTENT))
     assert [t.guide_id for t in home_topics(store, "en", "IT")][0] == "register-italy"
-    assert [g.id for g in order_guides(store.guide_defs(), "BE")] == [
-        "ep-voting", "municipal-voting", "register-italy"]
+    order = [g.id for g in order_guides(store.guide_defs(), "BE")]
+    general = [g.id for g in store.guide_defs() if g.country is None]
+    assert order[0] == "register-belgium" and order[1 : 1 + len(general)] == general
+    assert order.index("register-italy") > len(general)
     assert "italy-interior" not in [v.link_id for v in links_view(store, "en", "BE")]
     assert links_view(store, "en", "IT")[0].kind == "course"

@@ -6,7 +6,7 @@ and asserts on state. Time for the idle policy comes from a fake clock.
 """
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from gui_support import FakeClock, advance_frames, start_app, stop_app, tap, wai
 from kivy.base import EventLoop
 from kivy.uix.image import Image
 
-from conftest import CONTENT
+from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION
 from kiosk.admin import hash_pin
 from kiosk.app import KioskApp
 from kiosk.config import parse_config
@@ -200,7 +200,9 @@ def test_links_screen_shows_qr_and_address_for_each_link(kiosk) -> None:
     box = app.screens["links"].ids.links
     codes = [w.data for w in box.walk() if isinstance(w, QRCodeImage)]
     assert codes[0] == "https://mooc-impeu.eu/"
-    assert set(codes) == {l.url for l in app.store.link_defs()}  # host country IT: all links
+    # the host country's links and the general ones, not other countries'
+    assert set(codes) == {l.url for l in app.store.link_defs() if l.country in (None, "IT")}
+    assert "https://www.cik.bg/bg/ep2019/QandA" not in codes
     addresses = [w.text for w in box.walk() if getattr(w, "probe_id", "") == "link-address"]
     assert addresses == codes
 
@@ -211,7 +213,7 @@ def test_about_screen_names_the_municipality_and_partners(kiosk) -> None:
     tap(app.screens["home"].ids.about_button)
     assert app.manager.current == "about"
     texts = "\n".join(w.text for w in app.screens["about"].ids.document.walk() if isinstance(w, KioskLabel))
-    assert "Comune di Empoli" in texts and "Magenta Consultoria" in texts and "seed-1" in texts
+    assert "Comune di Empoli" in texts and "Magenta Consultoria" in texts and CONTENT_VERSION in texts
 
 
 def test_back_and_home_on_every_screen_and_escape_never_quits(kiosk) -> None:
@@ -342,8 +344,8 @@ def test_admin_refuses_a_wrong_pin_and_locks_out_after_five(kiosk) -> None:
     open_admin(app, clock)
     enter_pin(admin, PIN)
     assert admin.unlocked
-    assert "seed-1" in admin.status_text and str(app.data_dir) in admin.status_text
-    assert "bg, el, en" in admin.status_text
+    assert CONTENT_VERSION in admin.status_text and str(app.data_dir) in admin.status_text
+    assert ", ".join(CONTENT_LANGUAGES) in admin.status_text
 
 
 def test_admin_can_exit_the_app(kiosk, monkeypatch) -> None:
@@ -461,3 +463,86 @@ def test_screenshot_of_every_screen(kiosk) -> None:
     enter_pin(app.screens["admin"], PIN)
     shot("12-admin-unlocked")
     assert len(list(folder.glob("*.png"))) == 12
+
+
+OUR_TAGS = re.compile(r"\[/?(b|i|u)\]|\[color=[0-9a-f]{6}\]|\[/color\]|\[size=\d+\]|\[/size\]")
+
+
+def test_every_guide_renders_in_every_language(tmp_path: Path) -> None:
+    """Each guide through the real reader screen in each of the ten languages: rendered
+    without error, in that language (no fallback), no markup other than our own tags,
+    and no empty section. Saves one guide per language to artifacts/languages/."""
+    import os
+    import shutil
+
+    from conftest import ROOT
+    from kiosk.config import KioskSettings
+    from kiosk.i18n import tr
+
+    languages = KioskSettings().languages
+    config = parse_config("[kiosk]\nlanguages = [%s]\n" % ", ".join(f'"{l}"' for l in languages))
+    folder = Path(os.environ.get("KIOSK_ARTIFACTS", ROOT / "artifacts")) / "languages"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    app, _clock = start_app(config, tmp_path / "data", content_dir=CONTENT)
+    try:
+        start_visit(app, languages[0])
+        reader = app.screens["guide"]
+        for lang in languages:
+            app.visit.language = lang
+            tr.switch_lang(lang)
+            for guide in app.store.guide_defs():
+                app.open_guide(guide.id)
+                advance_frames(1)
+                assert app.manager.current == "guide" and reader.view.lang == lang, (lang, guide.id)
+                assert not reader.view.fallback
+                labels = [w for w in reader.ids.document.walk() if isinstance(w, KioskLabel)]
+                assert not any(getattr(w, "probe_id", "") == "fallback-note" for w in labels)
+                for label in labels:
+                    leftover = OUR_TAGS.sub("", label.text)
+                    assert "[" not in leftover and "]" not in leftover, (lang, guide.id, label.text)
+                kinds = [b.kind for b in reader.view.blocks]
+                for first, second in zip(kinds, kinds[1:] + ["end"]):
+                    assert not (first == "heading" and second in ("heading", "end")), (lang, guide.id)
+                app.go_home()
+            app.open_guide("register-italy")
+            advance_frames(10)
+            saved = Path(EventLoop.window.screenshot(name=str(folder / f"{lang}.png")))
+            saved.rename(folder / f"guide-register-italy-{lang}.png")
+            app.go_home()
+    finally:
+        stop_app(app)
+    assert len(list(folder.glob("*.png"))) == len(languages)
+
+
+def test_new_content_is_switched_in_between_visits_never_during_one(tmp_path: Path, content_copy: Path) -> None:
+    from sync.build import build
+    from sync.fetch import FolderSource
+    from sync.keys import generate_key_file, parse_public_key
+    from sync.updater import sync_once
+
+    app, clock = start_app(CONFIG, tmp_path / "data", content_dir=CONTENT)
+    try:
+        start_visit(app)
+        tap(app.screens["home"].topic_card("ep-voting"))
+        before = app.store.path
+        guide = content_copy / "en" / "guides" / "ep-voting.md"
+        guide.write_text(guide.read_text(encoding="utf-8").replace("One vote only", "Only one vote"),
+                         encoding="utf-8")
+        public = parse_public_key(generate_key_file(tmp_path / "k"))
+        build(content_copy, tmp_path / "pub", tmp_path / "k")
+        result = sync_once(FolderSource(tmp_path / "pub"), [public], app.data_dir)
+        assert result.outcome == "applied"
+        app.sync_finished(result, None)
+        assert app.store.path == before  # the visitor keeps reading what they started with
+        tap(app.root.ids.home_button)
+        assert app.store.path == before
+        clock.advance(121)
+        wait_idle_checks(app)
+        assert app.manager.current == "attract" and app.store.path != before
+        start_visit(app)
+        tap(app.screens["home"].topic_card("ep-voting"))
+        headings = [w.text for w in app.screens["guide"].ids.document.walk() if isinstance(w, KioskLabel)]
+        assert "[b]Only one vote[/b]" in headings
+    finally:
+        stop_app(app)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT
+from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION, GUIDE_IDS
 from kiosk.content_model import ContentError
 from kiosk.store import POINTER_NAME, ContentStore, current_cache_path, ensure_cache, migrations
 
@@ -16,9 +16,9 @@ def test_first_start_builds_the_cache_from_bundled_content(tmp_path: Path) -> No
     path = ensure_cache(tmp_path, CONTENT)
     assert current_cache_path(tmp_path) == path
     store = ContentStore(path)
-    assert store.languages() == ["bg", "el", "en"]
-    assert store.content_version == "seed-1"
-    assert [g.id for g in store.guide_defs()] == ["ep-voting", "municipal-voting", "register-italy"]
+    assert store.languages() == CONTENT_LANGUAGES
+    assert store.content_version == CONTENT_VERSION
+    assert [g.id for g in store.guide_defs()] == GUIDE_IDS
     assert store.document("register-italy", "el").title.startswith("Πώς")
     assert store.media("media/ballot-box.png")[:8] == b"\x89PNG\r\n\x1a\n"
     applied = [m.name for m in migrations.applied(store.db)]
@@ -50,7 +50,7 @@ def test_broken_content_keeps_the_last_good_cache(tmp_path: Path, content_copy: 
     good = ensure_cache(tmp_path, content_copy)
     (content_copy / "structure.yaml").write_text("schema: 1\nguides: [", encoding="utf-8")
     assert ensure_cache(tmp_path, content_copy) == good
-    assert ContentStore(good).content_version == "seed-1"
+    assert ContentStore(good).content_version == CONTENT_VERSION
 
 
 def test_broken_content_on_first_start_is_a_clear_error(tmp_path: Path, content_copy: Path) -> None:
@@ -67,7 +67,7 @@ def test_a_corrupt_cache_file_is_rebuilt(tmp_path: Path) -> None:
     path = ensure_cache(tmp_path, CONTENT)
     path.write_bytes(b"this is not a database" * 100)
     rebuilt = ensure_cache(tmp_path, CONTENT)
-    assert ContentStore(rebuilt).languages() == ["bg", "el", "en"]
+    assert ContentStore(rebuilt).languages() == CONTENT_LANGUAGES
 
 
 def test_a_pointer_outside_the_data_folder_is_ignored(tmp_path: Path) -> None:

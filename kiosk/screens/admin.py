@@ -5,8 +5,10 @@ The gesture: five taps within four seconds on the top-left corner of the top bar
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.i18n import tr
@@ -54,8 +56,17 @@ class AdminScreen(KioskScreen):
             status = admin_status(
                 self.app.store, self.app.settings.languages, str(self.app.data_dir)
             )
+            from sync.updater import status as sync_status
+
+            sync = sync_status(self.app.data_dir)
+            never = tr._("never")
             rows = [
                 (tr._("Content version"), f"{status.content_version} ({status.content_fingerprint})"),
+                (tr._("Bundle version"), str(sync["sync_version"] or "-")),
+                (tr._("Last update check"), sync["last_check"] or never),
+                (tr._("Last successful update"), sync["last_success"] or never),
+                (tr._("Last update error"), sync["last_error"] or "-"),
+                (tr._("Content expired (still shown)"), tr._("yes") if sync["stale"] else tr._("no")),
                 (tr._("Languages in the content"), ", ".join(status.languages)),
                 (tr._("Languages offered"), ", ".join(status.offered_languages)),
                 (tr._("Data folder"), status.data_dir),
@@ -92,6 +103,34 @@ class AdminScreen(KioskScreen):
             self.message = tr.ngettext(
                 "Wrong PIN. {n} try left.", "Wrong PIN. {n} tries left.", result.tries_left
             ).format(n=result.tries_left)
+
+    def import_from_usb(self) -> None:
+        """Apply a signed bundle from a USB stick, with the same checks as a download."""
+        from sync.usb import find_bundles
+
+        bundles = find_bundles()
+        if not bundles:
+            self.message = tr._("No content bundle found on a USB stick.")
+            return
+        worker = self.app.sync_worker
+        if worker is None:
+            self.message = tr._("No public key is set in the config, so no bundle can be trusted.")
+            return
+        self.message = tr._("Importing from {path}...").format(path=bundles[0])
+
+        def run() -> None:
+            result, error = worker.run_once(str(bundles[0]))
+            Clock.schedule_once(lambda _dt: self._import_done(result, error), 0)
+
+        threading.Thread(target=run, name="usb-import", daemon=True).start()
+
+    def _import_done(self, result: Any, error: str | None) -> None:
+        if error:
+            self.message = tr._("Import refused: {reason}").format(reason=error)
+        elif result is not None:
+            self.message = tr._("Imported version {version}.").format(version=result.version)
+            self.app.sync_finished(result, None)
+        self.refresh()
 
     def on_leave(self, *_args: Any) -> None:
         self.unlocked = False

@@ -1,0 +1,25 @@
+"""Finding a published bundle on a USB stick (or any mounted folder) for an offline import."""
+from __future__ import annotations
+
+from pathlib import Path
+
+MOUNT_ROOTS = (Path("/media"), Path("/run/media"), Path("/mnt"))
+
+
+def find_bundles(roots: tuple[Path, ...] = MOUNT_ROOTS, depth: int = 4) -> list[Path]:
+    """Folders holding ``manifest.signed`` up to ``depth`` levels below the mount roots."""
+    found: list[Path] = []
+    for root in roots:
+        frontier = [root]
+        for _ in range(depth):
+            next_level = []
+            for folder in frontier:
+                try:
+                    children = sorted(p for p in folder.iterdir() if p.is_dir())
+                except OSError:
+                    continue
+                if (folder / "manifest.signed").is_file():
+                    found.append(folder)
+                next_level += children
+            frontier = next_level
+    return found
