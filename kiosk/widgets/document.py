@@ -97,6 +97,7 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
                 marker = f"{number}." if block.kind == "numbers" else "\u2022"
                 row = MDBoxLayout(adaptive_height=True, spacing=dp(12))
                 bullet = KioskLabel(text=marker, size_hint_x=None, width=dp(44), halign="right")
+                bullet.pos_hint = {"top": 1}  # beside the first line of a wrapped item
                 row.add_widget(bullet)
                 row.add_widget(KioskLabel(text=spans_to_markup(item, link_color)))
                 container.add_widget(row)
