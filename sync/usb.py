@@ -6,10 +6,10 @@ from pathlib import Path
 MOUNT_ROOTS = (Path("/media"), Path("/run/media"), Path("/mnt"))
 
 
-def find_bundles(roots: tuple[Path, ...] = MOUNT_ROOTS, depth: int = 4) -> list[Path]:
+def find_bundles(roots: tuple[Path, ...] | None = None, depth: int = 4) -> list[Path]:
     """Folders holding ``manifest.signed`` up to ``depth`` levels below the mount roots."""
     found: list[Path] = []
-    for root in roots:
+    for root in MOUNT_ROOTS if roots is None else roots:
         frontier = [root]
         for _ in range(depth):
             next_level = []

@@ -127,7 +127,7 @@ def test_config_only_sync_table_is_complete(tmp_path: Path) -> None:
         ("[kiosk]\nidle_timeout = 'soon'\n", "'idle_timeout' must be a number"),
         ("[kiosk]\nwarning_seconds = 5\n", "at least 20 seconds"),
         ("[kiosk]\nlanguages = ['en', 'xx-nope']\n", "unknown language code"),
-        ("[kiosk]\ndefault_language = 'it'\n", "'default_language' 'it' is not in 'languages'"),
+        ("[kiosk]\ndefault_language = 'fi'\n", "'default_language' 'fi' is not in 'languages'"),
         ("[kiosk\n", "not valid TOML"),
         ("[kiosks]\n", "unknown table"),
     ],

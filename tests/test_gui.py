@@ -546,3 +546,36 @@ def test_new_content_is_switched_in_between_visits_never_during_one(tmp_path: Pa
         assert "[b]Only one vote[/b]" in headings
     finally:
         stop_app(app)
+
+
+def test_admin_imports_a_signed_bundle_from_a_usb_stick(tmp_path: Path, content_copy: Path, monkeypatch) -> None:
+    import sync.usb
+    from gui_support import idle_until
+    from sync.build import build
+    from sync.keys import generate_key_file
+
+    public = generate_key_file(tmp_path / "k")
+    guide = content_copy / "en" / "guides" / "ep-voting.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("One vote only", "Only one vote"), encoding="utf-8")
+    build(content_copy, tmp_path / "media" / "kiosk" / "STICK" / "bundle", tmp_path / "k")
+    monkeypatch.setattr(sync.usb, "MOUNT_ROOTS", (tmp_path / "media",))
+    config = parse_config(
+        f'[kiosk]\nlanguages = ["en", "bg", "el"]\nadmin_pin_hash = "{hash_pin(PIN, iterations=1000)}"\n'
+        f'[sync]\nsource = "{tmp_path / "offline-source"}"\npublic_keys = ["{public}"]\n'
+    )
+    app, clock = start_app(config, tmp_path / "data", content_dir=CONTENT)
+    try:
+        before = app.store.path
+        start_visit(app)
+        open_admin(app, clock)
+        admin = app.screens["admin"]
+        enter_pin(admin, PIN)
+        tap(admin.ids.usb_button)
+        idle_until(lambda: admin.message.startswith("Imported version 1"), frames=1200, what="import")
+        assert "Bundle version:[/b] 1" in admin.status_text
+        assert app.store.path == before  # switched only when the visit ends
+        tap(admin.ids.close_button)
+        assert app.manager.current == "attract" and app.store.path != before
+        assert app.store.meta("origin") == "sync"
+    finally:
+        stop_app(app)

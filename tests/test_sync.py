@@ -455,3 +455,41 @@ def test_publish_to_webdav_with_rclone_then_a_kiosk_syncs_from_it(tmp_path: Path
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_an_expired_bundle_is_applied_and_reported_stale(tmp_path: Path, content: Path, key) -> None:
+    out = tmp_path / "expired"
+    build(content, out, key[0], expires_days=-1)
+    data = tmp_path / "kiosk"
+    assert sync_once(FolderSource(out), key[1], data).outcome == "applied"
+    report = status(data)
+    assert report["stale"] is True and report["last_error"] is None
+    assert ContentStore(current_cache_path(data)).document("ep-voting", "en") is not None
+
+
+def test_stray_temporary_files_are_cleaned_up(tmp_path: Path, published: Path, content: Path, key) -> None:
+    data = synced(tmp_path, published, key)
+    stray = data / "sync" / "tmp" / ("0" * 64)
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"left over from an interrupted download of another version")
+    (data / "sync" / "tmp-staging").mkdir()
+    edit_guide(content)
+    build(content, published, key[0])
+    assert sync_once(FolderSource(published), key[1], data).version == 2
+    assert not stray.exists() and not (data / "sync" / "tmp-staging").exists()
+    # objects of the current and the previous version are kept, nothing else
+    referenced = set()
+    for version in (1, 2):
+        payload = (published / "manifests" / f"{version}.signed").read_bytes().split(b"\n", 1)[1]
+        referenced |= {o["sha256"] for o in json.loads(payload)["objects"]}
+    assert {p.name for p in (data / "sync" / "objects").iterdir()} == referenced
+    assert len(list((data / "cache").glob("*.db"))) == 2
+
+
+def test_find_bundles_on_mounted_sticks(tmp_path: Path, published: Path) -> None:
+    from sync.usb import find_bundles
+
+    stick = tmp_path / "media" / "kiosk" / "USB-STICK" / "bundle"
+    shutil.copytree(published, stick)
+    assert find_bundles((tmp_path / "media",)) == [stick]
+    assert find_bundles((tmp_path / "nothing-here",)) == []
