@@ -8,11 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # venv; pycairo (for KivyMD) builds from source; Kivy's window, GL and touch input;
-# for the tests: a virtual screen, real clicks and screenshots.
+# for the tests: a virtual screen, real clicks and screenshots, a web server and rclone
+# for the content-sync tests.
 OS_PACKAGES=(
   python3-venv python3-dev gcc pkg-config libcairo2-dev
   libgl1 libegl1 libgles2 libgl1-mesa-dri libmtdev1
   xvfb xauth xdotool imagemagick
+  nginx rclone
 )
 PYTHON="${PYTHON:-python3}"
 
