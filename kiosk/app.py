@@ -37,7 +37,8 @@ from kiosk.screens.base import KioskScreen
 from kiosk.session import IdlePolicy, IdleState
 from kiosk.store import ContentStore, ensure_cache
 from kiosk.visit import HOME, Route, Visit, route
-from kiosk.widgets.common import set_shown
+from kiosk.speech import Speaker, screen_text
+from kiosk.widgets.common import KioskButton, KioskLabel, set_shown
 
 import kiosk.widgets.common  # noqa: F401  (registers the widget rules used by every kv)
 
@@ -68,6 +69,9 @@ class KioskApp(MDApp):
     screen_title = StringProperty("")
     in_visit = BooleanProperty(False)
     current_screen = StringProperty("attract")
+    notice = StringProperty("")
+    """A short message above the bottom bar (e.g. no voice for this language)."""
+    speaking = BooleanProperty(False)
     font_display = NumericProperty(sp(64))
     font_title = NumericProperty(sp(40))
     font_heading = NumericProperty(sp(30))
@@ -95,6 +99,7 @@ class KioskApp(MDApp):
         self.idle = IdlePolicy(clock, self.settings.idle_timeout, self.settings.warning_seconds)
         self.admin_gate = AdminGate(self.settings.admin_pin_hash, clock)
         self.secret_gesture = SecretTapGesture(clock)
+        self.speaker = Speaker(volume=round(self.settings.speech_volume))
         self.screens: dict[str, KioskScreen] = {}
         self.allow_exit = False
         self.warning: IdleWarning | None = None
@@ -130,6 +135,9 @@ class KioskApp(MDApp):
         self._frame = root.ids.frame.__self__
         self._top_bar = root.ids.top_bar.__self__
         self._bottom_bar = root.ids.bottom_bar.__self__
+        self._notice = root.ids.notice.__self__
+        self.bind(notice=self._show_notice)
+        self._show_notice()
         self.bind(in_visit=self._show_bars)
         self._show_bars()
         self.warning = IdleWarning()
@@ -181,6 +189,7 @@ class KioskApp(MDApp):
         self.screens["attract"].refresh()
 
     def on_stop(self) -> None:
+        self.speaker.stop()
         if getattr(self, "sync_worker", None) is not None:
             self.sync_worker.stop()
         Window.unbind(on_touch_down=self._on_any_touch)
@@ -191,6 +200,39 @@ class KioskApp(MDApp):
         # The bars exist only during a visit; the attract screen has the whole window.
         set_shown(self._frame, self._top_bar, self.in_visit, at_top=True)
         set_shown(self._frame, self._bottom_bar, self.in_visit)
+
+    def _show_notice(self, *_args: Any) -> None:
+        set_shown(self._frame, self._notice, bool(self.notice))
+        if self._notice.parent is not None and self._bottom_bar.parent is not None:
+            # keep the notice directly above the bottom bar
+            self._frame.remove_widget(self._notice)
+            self._frame.add_widget(self._notice, index=1)
+
+    def read_aloud(self) -> None:
+        """Read the current screen (title, content, choices) or stop reading."""
+        if self.speaker.speaking:
+            self.stop_reading()
+            return
+        screen = self.screens[self.manager.current]
+        body = [w.text for w in screen.walk() if isinstance(w, KioskLabel) and w.text.strip()]
+        choices = [w.text for w in screen.walk() if isinstance(w, KioskButton) and w.text.strip()]
+        text = screen_text(self.screen_title, body, choices)
+        if self.speaker.speak(text, self.visit.language):
+            self.notice = ""
+            self.speaking = True
+            Clock.schedule_interval(self._watch_speech, 0.5)
+        else:
+            self.notice = tr._("Reading aloud is not available in this language.")
+
+    def stop_reading(self) -> None:
+        self.speaker.stop()
+        self.speaking = False
+
+    def _watch_speech(self, _dt: float) -> bool:
+        if not self.speaker.speaking:
+            self.speaking = False
+            return False
+        return True
 
     def _mark_first_frame(self, *_args: Any) -> None:
         """Record when the first frame (the attract screen) reached the display."""
@@ -204,6 +246,8 @@ class KioskApp(MDApp):
         return self.root.ids.screens
 
     def _show(self, target: Route) -> None:
+        self.stop_reading()
+        self.notice = ""
         screen = self.screens[target.screen]
         screen.show(**dict(target.params))
         self.manager.current = target.screen
@@ -251,6 +295,8 @@ class KioskApp(MDApp):
         """Forget the visitor and show the attract screen."""
         self.idle.end_visit()
         self._hide_warning()
+        self.stop_reading()
+        self.notice = ""
         for screen in self.screens.values():
             screen.reset_visit_state()
         self.visit.reset()

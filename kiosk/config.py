@@ -40,6 +40,8 @@ class KioskSettings:
     """Output of ``kiosk hash-pin``; empty means the admin screen cannot be opened."""
     attract_cycle_seconds: float = 3.0
     """How long each language's "Touch to start" stays on the attract screen."""
+    speech_volume: float = 80.0
+    """Volume of "Read aloud", 0-100."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def _validate(settings: KioskSettings, where: str) -> None:
         raise ConfigError(f"{where}: 'idle_timeout' must be at least 10 seconds")
     if settings.warning_seconds < 20:
         raise ConfigError(f"{where}: 'warning_seconds' must be at least 20 seconds")
+    if not 0 <= settings.speech_volume <= 100:
+        raise ConfigError(f"{where}: 'speech_volume' must be between 0 and 100")
     if len(settings.host_country) != 2 or not settings.host_country.isupper():
         raise ConfigError(f"{where}: 'host_country' must be a two-letter code such as 'IT'")
 

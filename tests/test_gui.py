@@ -579,3 +579,50 @@ def test_admin_imports_a_signed_bundle_from_a_usb_stick(tmp_path: Path, content_
         assert app.store.meta("origin") == "sync"
     finally:
         stop_app(app)
+
+
+def test_read_aloud_reads_the_screen_in_its_language_and_stops(kiosk, tmp_path: Path, monkeypatch) -> None:
+    import shutil as _shutil
+
+    import kiosk.speech as speech
+
+    if _shutil.which("espeak-ng") is None:
+        pytest.skip("dev.sh installs espeak-ng")
+    app, _clock = kiosk
+    app.speaker.wav_output = tmp_path / "speech.wav"
+    spoken: list[tuple[str, str]] = []
+    original = app.speaker.speak
+    monkeypatch.setattr(app.speaker, "speak", lambda text, lang: (spoken.append((text, lang)), original(text, lang))[1])
+    start_visit(app, "el")
+    speak = app.root.ids.speak_button
+    assert speak.text == tr_in("el", "Read aloud") != "Read aloud"
+    tap(speak)
+    text, lang = spoken[-1]
+    assert lang == "el" and text.splitlines()[0] == app.screen_title  # title first
+    from kiosk.speech import plain
+    from kiosk.widgets.common import KioskButton
+
+    choices = [plain(w.text) for w in app.screens["home"].walk() if isinstance(w, KioskButton)]
+    assert choices and text.splitlines()[-len(choices):] == choices  # the choices come last
+    assert app.speaking and speak.text == tr_in("el", "Stop reading")
+    assert app.speaker.last_command[:3] == ["espeak-ng", "-v", "grk/el"]
+    app.speaker.wait()
+    assert (tmp_path / "speech.wav").stat().st_size > 10_000
+    # a language with no voice: a visible notice, nothing read in another language
+    monkeypatch.setattr(speech, "voice_for", lambda code: None if code == "bg" else "gmw/en")
+    tap(app.root.ids.language_button)
+    tap(app.screens["language"].button_for("bg"))
+    before = len(app.speaker.last_command)
+    tap(speak)
+    assert app.notice == tr_in("bg", "Reading aloud is not available in this language.")
+    assert app.root.ids.notice.parent is not None and not app.speaking
+    assert len(app.speaker.last_command) == before
+    # the visit ends: no notice, no speech
+    app.end_visit()
+    assert app.notice == "" and not app.speaking and app.root.ids.notice.parent is None
+
+
+def tr_in(lang: str, text: str) -> str:
+    from kiosk.i18n import tr
+
+    return tr.text_in(lang, text)
