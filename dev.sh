@@ -9,12 +9,12 @@ cd "$(dirname "$0")"
 
 # venv; pycairo (for KivyMD) builds from source; Kivy's window, GL and touch input;
 # for the tests: a virtual screen, real clicks and screenshots, a web server and rclone
-# for the content-sync tests.
+# for the content-sync tests; espeak-ng reads the screen aloud (also at run time).
 OS_PACKAGES=(
   python3-venv python3-dev gcc pkg-config libcairo2-dev
   libgl1 libegl1 libgles2 libgl1-mesa-dri libmtdev1
   xvfb xauth xdotool imagemagick
-  nginx rclone
+  nginx rclone espeak-ng
 )
 PYTHON="${PYTHON:-python3}"
 
