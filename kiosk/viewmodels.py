@@ -154,3 +154,33 @@ def admin_status(store: ContentStore, offered: tuple[str, ...], data_dir: str) -
         data_dir,
         str(store.path),
     )
+
+
+def matching_section(view: GuideView, query: str) -> int | None:
+    """Index of the heading of the first section whose text matches ``query`` (every word,
+    as a word prefix, case and accents ignored); the matching block itself when it comes
+    before any heading; None when nothing matches."""
+    from kiosk.store import fold_for_search
+
+    words = fold_for_search(query).split()
+    if not words:
+        return None
+    heading: int | None = None
+    for index, block in enumerate(view.blocks):
+        if block.kind == "heading":
+            heading = index
+        tokens = fold_for_search(block.plain_text()).replace("\n", " ").split()
+        if all(any(t.strip(".,;:!?«»„“\"'()") .startswith(w) for t in tokens) for w in words):
+            return heading if heading is not None else index
+    return None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    guide_id: str
+    title: str
+    snippet: str
+
+
+def search_view(store: ContentStore, query: str, lang: str, limit: int = 12) -> list[SearchResult]:
+    return [SearchResult(h.guide_id, h.title, h.snippet) for h in store.search(query, lang, limit)]

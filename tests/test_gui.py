@@ -626,3 +626,40 @@ def tr_in(lang: str, text: str) -> str:
     from kiosk.i18n import tr
 
     return tr.text_in(lang, text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "guide"),
+    [("it", "elezioni", "municipal-voting"),
+     ("el", "εκλογές", "municipal-voting"),
+     ("el", "εκλογες", "municipal-voting"),
+     ("bg", "избори", "municipal-voting"),
+     ("fr", "electeurs", "register-greece"),
+     ("fr", "électeurs", "register-greece")],
+)
+def test_search_typed_on_the_on_screen_keyboard(tmp_path: Path, lang: str, typed: str, guide: str) -> None:
+    from kiosk.config import KioskSettings
+
+    languages = ", ".join(f'"{code}"' for code in KioskSettings().languages)
+    app, _clock = start_app(parse_config(f"[kiosk]\nlanguages = [{languages}]\n"), tmp_path / "d",
+                            content_dir=CONTENT)
+    try:
+        start_visit(app, lang)
+        tap(app.screens["home"].ids.search_button)
+        search = app.screens["search"]
+        assert app.manager.current == "search"
+        for letter in typed:
+            tap(search.keys[letter], frames=3)  # the keyboard sits outside any scroll view
+        assert search.query == typed
+        found = [r.guide_id for r in search.results]
+        assert guide in found, found
+        tap(search.result_button(guide))
+        reader = app.screens["guide"]
+        assert app.manager.current == "guide" and reader.guide_id == guide
+        assert reader.focused_block is not None
+        assert reader.view.blocks[reader.focused_block].kind in ("heading", "paragraph")
+        advance_frames(10)
+        if reader.focused_block > 0:
+            assert reader.ids.scroller.scroll_y < 1.0  # opened at the matching section
+    finally:
+        stop_app(app)

@@ -9,6 +9,7 @@ SCREENS: tuple[str, ...] = (
     "quiz",
     "links",
     "about",
+    "search",
     "admin",
 )
 """Screen names; ``kiosk.screens.<name>`` defines the screen class named in its ``SCREEN``."""

@@ -7,7 +7,7 @@ from kivy.clock import Clock
 from kivy.properties import StringProperty
 
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import guide_view
+from kiosk.viewmodels import guide_view, matching_section
 from kiosk.widgets.document import render_document
 
 load_kv(__file__)
@@ -18,6 +18,7 @@ class GuideScreen(KioskScreen):
 
     def show(self, **params: Any) -> None:
         self.guide_id = params.get("guide_id", self.guide_id)
+        self.focus = params.get("focus")
         self.refresh()
 
     def refresh(self) -> None:
@@ -26,7 +27,14 @@ class GuideScreen(KioskScreen):
         view = guide_view(self.app.store, self.guide_id, self.app.visit.language)
         self.view = view
         self.title = view.title
-        render_document(self.ids.document, view, self.app.store)
+        placed = render_document(self.ids.document, view, self.app.store)
+        section = matching_section(view, self.focus) if getattr(self, "focus", None) else None
+        self.focused_block = section
+        if section is not None and section in placed:
+            target = placed[section]
+            # after layout has settled: bring the matching section to the top
+            Clock.schedule_once(lambda _dt: self.ids.scroller.scroll_to(target, padding=10, animate=False), 0.05)
+            return
         position = self.app.visit.scroll.get(self.guide_id, 1.0)
         # Layout settles over the next frames; restore the position after it has.
         Clock.schedule_once(lambda _dt: setattr(self.ids.scroller, "scroll_y", position), 0)

@@ -11,6 +11,7 @@ import io
 from kivy.core.image import Image as CoreImage
 from kivy.metrics import dp
 from kivy.uix.image import Image
+from kivy.uix.widget import Widget
 from kivymd.app import MDApp
 from kivymd.uix.boxlayout import MDBoxLayout
 from kivymd.uix.card import MDCard
@@ -74,8 +75,13 @@ def section_heading(text: str) -> KioskLabel:
     )
 
 
-def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore) -> None:
-    """Fill ``container`` (a vertical box with adaptive height) with the document."""
+def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore) -> dict[int, Widget]:
+    """Fill ``container`` (a vertical box with adaptive height) with the document.
+
+    Returns the first widget drawn for each block, by block index, so a caller can
+    scroll to a section.
+    """
+    placed: dict[int, Widget] = {}
     app = MDApp.get_running_app()
     link_color = _hex(app.theme_cls.primaryColor)
     container.clear_widgets()
@@ -85,7 +91,8 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
         KioskLabel(text=f"[b]{escape_markup(view.title)}[/b]", text_style="title")
     )
     container.add_widget(KioskLabel(text=escape_markup(view.summary), italic=True))
-    for block in view.blocks:
+    for index, block in enumerate(view.blocks):
+        first_child = len(container.children)
         if block.kind == "heading":
             heading = section_heading("")
             heading.text = f"[b]{spans_to_markup(block.spans)}[/b]"
@@ -114,6 +121,8 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
                     text=escape_markup(block.alt), halign="center", text_style="small"
                 )
             )
+        if len(container.children) > first_child:
+            placed[index] = container.children[len(container.children) - first_child - 1]
     if view.link_targets:
         container.add_widget(section_heading(tr._("Scan to open on your phone")))
         for url in view.link_targets:
@@ -139,3 +148,4 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
                 padding=(0, dp(12), 0, 0),
             )
         )
+    return placed

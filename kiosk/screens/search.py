@@ -1,0 +1,103 @@
+"""Search screen: full-text search over the guides in the visitor's language, typed on an
+on-screen keyboard whose letters fit the language; a result opens the guide at the
+matching section."""
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.properties import StringProperty
+from kivymd.uix.boxlayout import MDBoxLayout
+
+from kiosk.i18n import tr
+from kiosk.keyboards import layout_for
+from kiosk.markup import escape_markup
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.viewmodels import search_view
+from kiosk.widgets.common import KioskButton, KioskLabel
+
+load_kv(__file__)
+
+
+class SearchScreen(KioskScreen):
+    query = StringProperty("")
+    result_count = StringProperty("")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._layout_lang = ""
+
+    def refresh(self) -> None:
+        self.title = tr._("Search the guides")
+        lang = self.app.visit.language
+        if self._layout_lang != lang:
+            self._build_keyboard(lang)
+        self._update_results()
+
+    def _build_keyboard(self, lang: str) -> None:
+        keyboard = self.ids.keyboard
+        keyboard.clear_widgets()
+        self.keys: dict[str, KioskButton] = {}
+        for row in layout_for(lang):
+            line = MDBoxLayout(spacing=dp(6), size_hint_y=None, height=dp(62))
+            for letter in row:
+                key = KioskButton(text=letter, probe_id=f"key-{letter}")
+                key.height = dp(62)
+                key.bind(on_release=lambda _b, ch=letter: self.type(ch))
+                self.keys[letter] = key
+                line.add_widget(key)
+            keyboard.add_widget(line)
+        actions = MDBoxLayout(spacing=dp(6), size_hint_y=None, height=dp(62))
+        for name, label, action in (
+            ("space", tr._("Space"), lambda: self.type(" ")),
+            ("delete", tr._("Delete"), self.delete),
+            ("clear", tr._("Clear"), self.clear),
+        ):
+            key = KioskButton(text=label, probe_id=f"key-{name}")
+            key.height = dp(62)
+            key.bind(on_release=lambda _b, act=action: act())
+            self.keys[name] = key
+            actions.add_widget(key)
+        keyboard.add_widget(actions)
+        self._layout_lang = self.app.visit.language
+
+    def type(self, text: str) -> None:
+        if len(self.query) < 60:
+            self.query += text
+            self._update_results()
+
+    def delete(self) -> None:
+        self.query = self.query[:-1]
+        self._update_results()
+
+    def clear(self) -> None:
+        self.query = ""
+        self._update_results()
+
+    def _update_results(self) -> None:
+        box = self.ids.results
+        box.clear_widgets()
+        self.results = search_view(self.app.store, self.query, self.app.visit.language) if self.query.strip() else []
+        if self.query.strip():
+            self.result_count = tr.ngettext("{n} guide found", "{n} guides found", len(self.results)).format(
+                n=len(self.results))
+        else:
+            self.result_count = tr._("Type a word to search the guides.")
+        for result in self.results:
+            button = KioskButton(text=result.title, probe_id=f"result-{result.guide_id}")
+            button.guide_id = result.guide_id
+            button.bind(on_release=lambda b: self.app.open_screen("guide", guide_id=b.guide_id,
+                                                                  focus=self.query.strip()))
+            box.add_widget(button)
+            box.add_widget(KioskLabel(text=escape_markup(result.snippet), text_style="small"))
+
+    def result_button(self, guide_id: str) -> Any:
+        return next(w for w in self.ids.results.children if getattr(w, "guide_id", None) == guide_id)
+
+    def reset_visit_state(self) -> None:
+        super().reset_visit_state()
+        self.query = ""
+        self.ids.results.clear_widgets()
+
+
+SCREEN = SearchScreen
