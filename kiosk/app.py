@@ -78,6 +78,8 @@ class KioskApp(MDApp):
     font_body = NumericProperty(sp(25))
     font_button = NumericProperty(sp(25))
     font_small = NumericProperty(sp(20))
+    text_step = NumericProperty(0)
+    """0, 1 or 2: normal, large, largest text (reset at the end of each visit)."""
 
     def __init__(
         self,
@@ -146,6 +148,9 @@ class KioskApp(MDApp):
         Window.bind(on_request_close=self._on_request_close)
         Clock.schedule_interval(self._tick, 0.25)
         self._start_sync_worker()
+        self.bind(text_step=self._apply_text_step)
+        Window.bind(size=self._apply_text_step)
+        self._apply_text_step()
         if self._probe_file:
             Clock.schedule_interval(self._write_probe, 0.1)
         Window.bind(on_flip=self._mark_first_frame)
@@ -200,6 +205,24 @@ class KioskApp(MDApp):
         # The bars exist only during a visit; the attract screen has the whole window.
         set_shown(self._frame, self._top_bar, self.in_visit, at_top=True)
         set_shown(self._frame, self._bottom_bar, self.in_visit)
+
+    BASE_FONTS = {"display": 64, "title": 40, "heading": 30, "body": 25, "button": 25, "small": 20}
+
+    def _apply_text_step(self, *_args: Any) -> None:
+        """Set every font size for the current step, from the screen's real geometry."""
+        from kiosk.accessibility import cap_height_ratio, default_font, px_per_mm, text_scales
+
+        ppmm = px_per_mm(Window.width, Window.height, self.settings.screen_diagonal_inches)
+        self.text_scales = text_scales(
+            sp(self.BASE_FONTS["body"]), ppmm, self.settings.viewing_distance_mm,
+            cap_height_ratio(default_font()),
+        )
+        scale = self.text_scales[int(self.text_step)]
+        for name, size in self.BASE_FONTS.items():
+            setattr(self, f"font_{name}", round(sp(size) * scale))
+
+    def next_text_step(self) -> None:
+        self.text_step = (int(self.text_step) + 1) % 3
 
     def _show_notice(self, *_args: Any) -> None:
         set_shown(self._frame, self._notice, bool(self.notice))
@@ -297,6 +320,7 @@ class KioskApp(MDApp):
         self._hide_warning()
         self.stop_reading()
         self.notice = ""
+        self.text_step = 0
         for screen in self.screens.values():
             screen.reset_visit_state()
         self.visit.reset()

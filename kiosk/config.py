@@ -42,6 +42,10 @@ class KioskSettings:
     """How long each language's "Touch to start" stays on the attract screen."""
     speech_volume: float = 80.0
     """Volume of "Read aloud", 0-100."""
+    screen_diagonal_inches: float = 23.8
+    """Diagonal of the kiosk's screen; with its resolution it gives pixels per millimetre."""
+    viewing_distance_mm: float = 500.0
+    """Distance from the visitor's eyes to the screen, for the largest text step."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,10 @@ def _validate(settings: KioskSettings, where: str) -> None:
         raise ConfigError(f"{where}: 'idle_timeout' must be at least 10 seconds")
     if settings.warning_seconds < 20:
         raise ConfigError(f"{where}: 'warning_seconds' must be at least 20 seconds")
+    if not 5 <= settings.screen_diagonal_inches <= 120:
+        raise ConfigError(f"{where}: 'screen_diagonal_inches' must be between 5 and 120")
+    if not 200 <= settings.viewing_distance_mm <= 3000:
+        raise ConfigError(f"{where}: 'viewing_distance_mm' must be between 200 and 3000")
     if not 0 <= settings.speech_volume <= 100:
         raise ConfigError(f"{where}: 'speech_volume' must be between 0 and 100")
     if len(settings.host_country) != 2 or not settings.host_country.isupper():

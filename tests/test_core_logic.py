@@ -165,3 +165,22 @@ def test_host_country_guides_come_first(tmp_path: Path) -> None:
     assert order.index("register-italy") > len(general)
     assert "italy-interior" not in [v.link_id for v in links_view(store, "en", "BE")]
     assert links_view(store, "en", "IT")[0].kind == "course"
+
+
+def test_text_enlargement_meets_0_7_degrees_from_the_screen_geometry() -> None:
+    from kiosk.accessibility import (cap_height_ratio, default_font, min_target_px, px_per_mm,
+                                     required_cap_height_mm, text_scales)
+
+    assert required_cap_height_mm(500) == pytest.approx(6.11, abs=0.01)
+    ppmm = px_per_mm(1920, 1080, 23.8)  # a 24-inch full-HD kiosk screen
+    assert ppmm == pytest.approx(3.65, abs=0.01)
+    ratio = cap_height_ratio(default_font())
+    assert 0.70 < ratio < 0.72  # Roboto's capital H is 0.711 em
+    scales = text_scales(25, ppmm, 500, ratio)
+    assert scales[:2] == (1.0, 1.3)
+    # the largest body text has a capital H of at least 6.11 mm on that screen
+    assert 25 * scales[2] * ratio / ppmm >= 6.11 - 1e-9
+    # at 1 m the largest step grows further; a small step never shrinks below 1.6
+    assert text_scales(25, ppmm, 1000, ratio)[2] > scales[2] and scales[2] >= 1.6
+    assert min_target_px(ppmm) == 44  # 9 mm is 33 px there, so the 44 px floor applies
+    assert min_target_px(px_per_mm(3840, 2160, 15.6)) > 44  # dense screens need more pixels

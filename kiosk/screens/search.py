@@ -38,23 +38,22 @@ class SearchScreen(KioskScreen):
         keyboard = self.ids.keyboard
         keyboard.clear_widgets()
         self.keys: dict[str, KioskButton] = {}
-        for row in layout_for(lang):
-            line = MDBoxLayout(spacing=dp(6), size_hint_y=None, height=dp(62))
+        rows = [row[i:i + 10] for row in layout_for(lang) for i in range(0, len(row), 10)]
+        for row in rows:  # at most 10 keys a row, so each key stays wide enough to touch
+            line = MDBoxLayout(spacing=dp(8), adaptive_height=True)
             for letter in row:
                 key = KioskButton(text=letter, probe_id=f"key-{letter}")
-                key.height = dp(62)
                 key.bind(on_release=lambda _b, ch=letter: self.type(ch))
                 self.keys[letter] = key
                 line.add_widget(key)
             keyboard.add_widget(line)
-        actions = MDBoxLayout(spacing=dp(6), size_hint_y=None, height=dp(62))
+        actions = MDBoxLayout(spacing=dp(8), adaptive_height=True)
         for name, label, action in (
             ("space", tr._("Space"), lambda: self.type(" ")),
             ("delete", tr._("Delete"), self.delete),
             ("clear", tr._("Clear"), self.clear),
         ):
             key = KioskButton(text=label, probe_id=f"key-{name}")
-            key.height = dp(62)
             key.bind(on_release=lambda _b, act=action: act())
             self.keys[name] = key
             actions.add_widget(key)
