@@ -50,3 +50,34 @@ def default_font() -> str:
     import kivymd
 
     return str(Path(kivymd.__file__).parent / "fonts" / "Roboto-Regular.ttf")
+
+
+def relative_luminance(rgba: list[float] | tuple[float, ...]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour with channels in 0..1."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgba[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground: list[float] | tuple[float, ...], background: list[float] | tuple[float, ...]) -> float:
+    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+TEXT_COLOUR_PAIRS = [
+    # (text colour, background colour, where) - every pair the kiosk's UI draws text with
+    ("onSurfaceColor", "surfaceColor", "screen text"),
+    ("onSurfaceColor", "surfaceContainerHighColor", "buttons"),
+    ("onSurfaceColor", "surfaceContainerLowColor", "topic cards"),
+    ("onSecondaryContainerColor", "secondaryContainerColor", "quiz feedback, right"),
+    ("onErrorContainerColor", "errorContainerColor", "quiz feedback, wrong; wrong answer"),
+    ("onPrimaryColor", "primaryColor", "main buttons, top bar"),
+    ("onPrimaryContainerColor", "primaryContainerColor", "attract screen"),
+    ("onTertiaryContainerColor", "tertiaryContainerColor", "notices"),
+    ("primaryColor", "surfaceColor", "links and country names"),
+    ("tertiaryColor", "surfaceColor", "not-yet-translated notes"),
+    ("errorColor", "surfaceColor", "admin messages"),
+]

@@ -78,6 +78,8 @@ class KioskApp(MDApp):
     font_body = NumericProperty(sp(25))
     font_button = NumericProperty(sp(25))
     font_small = NumericProperty(sp(20))
+    high_contrast = BooleanProperty(False)
+    """High-contrast theme: Material's dark scheme at full contrast (every text pair >= 7:1)."""
     text_step = NumericProperty(0)
     """0, 1 or 2: normal, large, largest text (reset at the end of each visit)."""
 
@@ -121,6 +123,7 @@ class KioskApp(MDApp):
     # ------------------------------------------------------------------ build
 
     def build(self) -> KioskRoot:
+        self.theme_cls.theme_style_switch_animation = False  # switch at once, not over frames
         self.theme_cls.theme_style = "Light"
         self.theme_cls.primary_palette = "Darkblue"
         self.store = ContentStore(ensure_cache(self.data_dir, self.content_dir))
@@ -148,7 +151,7 @@ class KioskApp(MDApp):
         Window.bind(on_request_close=self._on_request_close)
         Clock.schedule_interval(self._tick, 0.25)
         self._start_sync_worker()
-        self.bind(text_step=self._apply_text_step)
+        self.bind(text_step=self._apply_text_step, high_contrast=self._apply_contrast)
         Window.bind(size=self._apply_text_step)
         self._apply_text_step()
         if self._probe_file:
@@ -220,6 +223,14 @@ class KioskApp(MDApp):
         scale = self.text_scales[int(self.text_step)]
         for name, size in self.BASE_FONTS.items():
             setattr(self, f"font_{name}", round(sp(size) * scale))
+
+    def _apply_contrast(self, *_args: Any) -> None:
+        self.theme_cls.dynamic_scheme_contrast = 1.0 if self.high_contrast else 0.0
+        self.theme_cls.theme_style = "Dark" if self.high_contrast else "Light"
+        self.refresh_current()  # colours set from Python (quiz answers) follow the theme
+
+    def toggle_contrast(self) -> None:
+        self.high_contrast = not self.high_contrast
 
     def next_text_step(self) -> None:
         self.text_step = (int(self.text_step) + 1) % 3
@@ -321,6 +332,7 @@ class KioskApp(MDApp):
         self.stop_reading()
         self.notice = ""
         self.text_step = 0
+        self.high_contrast = False
         for screen in self.screens.values():
             screen.reset_visit_state()
         self.visit.reset()

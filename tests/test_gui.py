@@ -765,3 +765,25 @@ def test_largest_text_has_a_capital_h_of_0_7_degrees(kiosk) -> None:
     cap_px = max(rows) - min(rows) + 1
     ppmm = px_per_mm(EventLoop.window.width, EventLoop.window.height, app.settings.screen_diagonal_inches)
     assert cap_px / ppmm >= required_cap_height_mm(app.settings.viewing_distance_mm) - 0.2
+
+
+def test_high_contrast_gives_every_text_pair_at_least_7_to_1(kiosk) -> None:
+    from kiosk.accessibility import TEXT_COLOUR_PAIRS, contrast_ratio
+
+    app, clock = kiosk
+    start_visit(app, "el")
+    tap(app.screens["home"].ids.quiz_button)
+    normal_bg = list(app.theme_cls.surfaceColor)
+    tap(app.root.ids.contrast_button)
+    assert app.high_contrast and list(app.theme_cls.surfaceColor) != normal_bg
+    theme = app.theme_cls
+    ratios = {where: contrast_ratio(getattr(theme, fg), getattr(theme, bg)) for fg, bg, where in TEXT_COLOUR_PAIRS}
+    assert all(r >= 7.0 for r in ratios.values()), ratios
+    # the screen really draws with them: a button's label and background
+    tap(app.screens["quiz"].option_button(app.visit.quiz.current.answer))
+    button = app.screens["quiz"].option_button(app.visit.quiz.current.answer)
+    label = button.ids.button_label
+    assert contrast_ratio(label.color, button.md_bg_color) >= 7.0
+    clock.advance(200)
+    wait_idle_checks(app)
+    assert not app.high_contrast and list(app.theme_cls.surfaceColor) == normal_bg  # reset with the visit

@@ -91,6 +91,7 @@ class QuizScreen(KioskScreen):
                 elif option_id == feedback.chosen:
                     button.text = tr._("Your answer: {answer}").format(answer=text)
                     button.md_bg_color = self.app.theme_cls.errorContainerColor
+                    button.label_color = self.app.theme_cls.onErrorContainerColor
             else:
                 button.bind(on_release=lambda b: self.choose(b.option_id))
             options_box.add_widget(button)
