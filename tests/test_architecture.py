@@ -7,6 +7,7 @@ import sys
 from conftest import GUIDE_IDS, ROOT
 
 PLAIN_MODULES = [
+    "kiosk.accessibility",
     "kiosk.admin",
     "kiosk.catalogs",
     "kiosk.cli",

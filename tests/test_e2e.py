@@ -46,6 +46,7 @@ def test_walkthrough_with_real_clicks(display: Xvfb, tmp_path: Path) -> None:
     ARTIFACTS.mkdir(parents=True)
     kiosk = KioskProcess(display.display, tmp_path)
     shots: list[Path] = []
+    accessible: list[Path] = []
 
     def shoot(name: str) -> None:
         shots.append(kiosk.screenshot(ARTIFACTS / f"{len(shots) + 1:02d}-{name}.png"))
@@ -83,6 +84,24 @@ def test_walkthrough_with_real_clicks(display: Xvfb, tmp_path: Path) -> None:
         assert "link-address" in state["targets"]
         shoot("course-and-links")
         rss_mib = kiosk.rss_kib() / 1024
+        # accessibility: largest text and high contrast, home and a guide, in two languages
+        kiosk.tap("text-size")
+        kiosk.wait_settled()
+        kiosk.tap("text-size")
+        kiosk.wait_settled()
+        kiosk.tap("contrast")
+        kiosk.wait_settled()
+        for lang in ("bg", "el"):
+            if lang != "bg":
+                kiosk.tap("language")
+                kiosk.wait_screen("language")
+                kiosk.tap(f"lang-{lang}")
+            kiosk.tap("home")
+            kiosk.wait_screen("home")
+            accessible.append(kiosk.screenshot(ARTIFACTS / f"a11y-{lang}-home-largest-high-contrast.png"))
+            kiosk.tap("guide-register-italy")
+            kiosk.wait_screen("guide")
+            accessible.append(kiosk.screenshot(ARTIFACTS / f"a11y-{lang}-guide-largest-high-contrast.png"))
         print(f"\nresident memory after the walkthrough: {rss_mib:.1f} MiB")
         assert kiosk.proc.poll() is None, "the kiosk must still be running"
     finally:
@@ -90,6 +109,11 @@ def test_walkthrough_with_real_clicks(display: Xvfb, tmp_path: Path) -> None:
     log = kiosk.log_text()
     assert "Traceback" not in log, log[-3000:]
     assert code == 0, f"SIGTERM must stop the kiosk cleanly, got {code}"
+    assert len(accessible) == 4
+    for path in accessible:
+        assert_not_blank(path)
+        dark = sum(1 for v in Image.open(path).convert("L").getdata() if v < 40)
+        assert dark / (1280 * 800) > 0.5, f"{path.name}: the high-contrast background is not dark"
     for previous, current in zip([None, *shots], shots):
         assert_not_blank(current)
         if previous is not None:

@@ -703,6 +703,14 @@ def layout_problems(app) -> list[str]:
             tw, th = widget.texture_size
             if th > widget.height + 2 or (widget.text_size[0] and tw > widget.width + 2):
                 problems.append(f"clipped label {widget.text[:40]!r}: text {tw}x{th} in {widget.size}")
+        if isinstance(widget, MDLabel) and isinstance(widget.parent, MDCard) and widget.text:
+            from kivy.core.text import Label as CoreLabel
+
+            for word in widget.text.split():
+                measure = CoreLabel(text=word, font_size=widget.font_size, bold=widget.bold)
+                measure.refresh()
+                if measure.texture.width > widget.width + 1:
+                    problems.append(f"word {word!r} broken in a {widget.width:.0f}px button")
         if isinstance(widget, MDCard) and not widget.disabled:
             if widget.width < minimum or widget.height < minimum:
                 problems.append(f"small target {getattr(widget, 'text', '')[:30]!r}: {widget.size}")
@@ -787,3 +795,23 @@ def test_high_contrast_gives_every_text_pair_at_least_7_to_1(kiosk) -> None:
     clock.advance(200)
     wait_idle_checks(app)
     assert not app.high_contrast and list(app.theme_cls.surfaceColor) == normal_bg  # reset with the visit
+
+
+def test_the_controls_a_visitor_needs_sit_in_the_lower_half(kiosk) -> None:
+    app, _ = kiosk
+    start_visit(app)
+    tap(app.screens["home"].ids.quiz_button)
+    quiz_screen = app.screens["quiz"]
+    tap(quiz_screen.option_button(app.visit.quiz.current.answer))
+    advance_frames(5)
+    ids = app.root.ids
+    controls = [ids.back_button, ids.home_button, ids.language_button, ids.text_size_button,
+                ids.contrast_button, ids.speak_button, quiz_screen.ids.next_button]
+    for step in range(3):
+        app.text_step = step
+        advance_frames(5)
+        quiz_screen.ids.scroller.scroll_to(quiz_screen.feedback_card, padding=20, animate=False)
+        advance_frames(5)
+        for widget in controls:
+            _x, y = widget.to_window(*widget.center)
+            assert y < EventLoop.window.height / 2, (step, widget.text)

@@ -8,6 +8,7 @@ from typing import Any
 from kivy.metrics import dp
 from kivy.properties import StringProperty
 from kivymd.uix.boxlayout import MDBoxLayout
+from kivymd.uix.gridlayout import MDGridLayout
 
 from kiosk.i18n import tr
 from kiosk.keyboards import layout_for
@@ -26,6 +27,12 @@ class SearchScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._layout_lang = ""
+        self._actions: MDGridLayout | None = None
+        self.app.bind(text_step=self._restack_actions)
+
+    def _restack_actions(self, _app: Any, step: int) -> None:
+        if self._actions is not None:
+            self._actions.cols = 3 if step == 0 else 1
 
     def refresh(self) -> None:
         self.title = tr._("Search the guides")
@@ -43,11 +50,15 @@ class SearchScreen(KioskScreen):
             line = MDBoxLayout(spacing=dp(8), adaptive_height=True)
             for letter in row:
                 key = KioskButton(text=letter, probe_id=f"key-{letter}")
+                key.padding = (dp(4), dp(14))  # narrow keys: leave the room to the letter
                 key.bind(on_release=lambda _b, ch=letter: self.type(ch))
                 self.keys[letter] = key
                 line.add_widget(key)
             keyboard.add_widget(line)
-        actions = MDBoxLayout(spacing=dp(8), adaptive_height=True)
+        # one row of three at normal text, stacked when the text is larger
+        actions = MDGridLayout(cols=3 if self.app.text_step == 0 else 1, spacing=dp(8),
+                               adaptive_height=True)
+        self._actions = actions
         for name, label, action in (
             ("space", tr._("Space"), lambda: self.type(" ")),
             ("delete", tr._("Delete"), self.delete),
