@@ -696,8 +696,10 @@ def layout_problems(app) -> list[str]:
 
     minimum = min_target_px(px_per_mm(EventLoop.window.width, EventLoop.window.height,
                                       app.settings.screen_diagonal_inches))
-    problems, targets = [], []
+    problems, targets, labels = [], [], []
     for widget, rect in visible_widgets(app.root):
+        if isinstance(widget, MDLabel) and widget.text.strip() and rect[2] - rect[0] > 1 and rect[3] - rect[1] > 1:
+            labels.append((widget, rect))
         if isinstance(widget, MDLabel) and widget.text and widget.opacity > 0 and not widget.shorten:
             widget.texture_update()
             tw, th = widget.texture_size
@@ -716,6 +718,10 @@ def layout_problems(app) -> list[str]:
                 problems.append(f"small target {getattr(widget, 'text', '')[:30]!r}: {widget.size}")
             if rect[2] - rect[0] > 1 and rect[3] - rect[1] > 1:
                 targets.append((widget, rect))
+    for i, (a, ra) in enumerate(labels):
+        for b, rb in labels[i + 1:]:
+            if ra[0] < rb[2] - 1 and rb[0] < ra[2] - 1 and ra[1] < rb[3] - 1 and rb[1] < ra[3] - 1:
+                problems.append(f"overlapping labels {a.text[:25]!r} / {b.text[:25]!r}")
     for i, (a, ra) in enumerate(targets):
         for b, rb in targets[i + 1:]:
             if ra[0] < rb[2] and rb[0] < ra[2] and ra[1] < rb[3] and rb[1] < ra[3]:
@@ -723,7 +729,7 @@ def layout_problems(app) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("lang", ["en", "el", "de"])
+@pytest.mark.parametrize("lang", ["en", "el", "bg", "de"])
 def test_every_text_step_reflows_without_clipping_or_small_targets(tmp_path: Path, lang: str) -> None:
     from kiosk.config import KioskSettings
 
@@ -740,6 +746,8 @@ def test_every_text_step_reflows_without_clipping_or_small_targets(tmp_path: Pat
                                   ("guide", lambda: app.open_guide("register-italy")),
                                   ("quiz", lambda: app.open_screen("quiz")),
                                   ("links", lambda: app.open_screen("links")),
+                                  ("about", lambda: app.open_screen("about")),
+                                  ("language", lambda: app.open_screen("language")),
                                   ("search", lambda: app.open_screen("search"))):
                 open_it()
                 advance_frames(6)
