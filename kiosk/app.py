@@ -248,8 +248,9 @@ class KioskApp(MDApp):
             self.stop_reading()
             return
         screen = self.screens[self.manager.current]
-        body = [w.text for w in screen.walk() if isinstance(w, KioskLabel) and w.text.strip()]
-        choices = [w.text for w in screen.walk() if isinstance(w, KioskButton) and w.text.strip()]
+        # restrict=True: this screen only, not the rest of the window after it
+        body = [w.text for w in screen.walk(restrict=True) if isinstance(w, KioskLabel) and w.text.strip()]
+        choices = [w.text for w in screen.walk(restrict=True) if isinstance(w, KioskButton) and w.text.strip()]
         text = screen_text(self.screen_title, body, choices)
         if self.speaker.speak(text, self.visit.language):
             self.notice = ""

@@ -484,7 +484,8 @@ def _known_language(code: str) -> bool:
     return True
 
 
-def _fingerprint(root: Path) -> str:
+def content_fingerprint(root: Path) -> str:
+    """SHA-256 over every file's path and bytes: equal folders, equal fingerprints."""
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
@@ -559,6 +560,6 @@ def load_content(root: str | Path) -> tuple[ContentSet | None, list[Problem]]:
         links=structure["links"],
         translations=translations,
         media=media,
-        fingerprint=_fingerprint(r.root),
+        fingerprint=content_fingerprint(r.root),
     )
     return content_set, r.problems

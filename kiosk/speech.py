@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ENGINE = "espeak-ng"
@@ -29,6 +30,7 @@ def screen_text(title: str, body: Iterable[str], choices: Iterable[str]) -> str:
     return "\n".join(p for p in parts if p and p.strip())
 
 
+@lru_cache(maxsize=32)
 def voice_for(lang: str) -> str | None:
     """The espeak-ng voice file for ``lang``, or None when there is none (or no engine)."""
     if shutil.which(ENGINE) is None:

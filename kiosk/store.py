@@ -240,12 +240,15 @@ def ensure_cache(data_dir: Path, bundled_content: Path) -> Path:
     from a content update (``meta.origin != 'bundled'``) is kept. A bad bundled folder
     raises :class:`ContentError` but leaves any existing good cache current.
     """
-    from kiosk.content_source import load_content
+    from kiosk.content_source import content_fingerprint, load_content
 
     current = current_cache_path(data_dir)
     if current is not None and _usable(current):
         origin, fingerprint = _read_meta(current, "origin"), _read_meta(current, "fingerprint")
         if origin != "bundled":
+            return current
+        # Hashing the files is much cheaper than parsing them: the common start-up case.
+        if content_fingerprint(bundled_content) == fingerprint:
             return current
         content, problems = load_content(bundled_content)
         if content is not None and content.fingerprint == fingerprint:
