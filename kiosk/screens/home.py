@@ -30,11 +30,24 @@ class HomeScreen(KioskScreen):
     country_label = StringProperty("")
     can_switch_country = BooleanProperty(False)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._built_for: tuple[str, str, str] | None = None
+
+    def _countries(self) -> list[str]:
+        return sorted(set(guide_countries(self.app.store)) | {self.app.settings.host_country})
+
     def refresh(self) -> None:
         app = self.app
         lang = app.visit.language
         self.title = tr._("Your rights as an EU citizen")
-        countries = sorted(set(guide_countries(app.store)) | {app.settings.host_country})
+        # Coming back home is frequent; the cards (each a KivyMD card with its own
+        # framebuffer) are rebuilt only when the language, country or content changed.
+        key = (lang, app.visit.country, str(app.store.path))
+        if key == self._built_for:
+            return
+        self._built_for = key
+        countries = self._countries()
         self.can_switch_country = len(countries) > 1
         self.country_label = tr._("Guides for: {country}").format(
             country=country_name(app.visit.country, lang)
@@ -65,7 +78,7 @@ class HomeScreen(KioskScreen):
             box.add_widget(card)
 
     def next_country(self) -> None:
-        countries = sorted(set(guide_countries(self.app.store)) | {self.app.settings.host_country})
+        countries = self._countries()
         current = countries.index(self.app.visit.country) if self.app.visit.country in countries else 0
         self.app.visit.country = countries[(current + 1) % len(countries)]
         self.refresh()
