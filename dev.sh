@@ -2,6 +2,7 @@
 # One entry point for developers and CI.
 #   ./dev.sh run   set everything up, then start the kiosk windowed on the bundled content
 #   ./dev.sh test  set everything up, then run the whole test suite under Xvfb
+#   ./dev.sh bench set everything up (and Chromium), then run the benchmarks in bench/
 # Set-up installs missing OS packages (apt-get, as root or through sudo), creates .venv
 # and installs the package with its test extra. Each step is skipped when already done.
 set -euo pipefail
@@ -68,8 +69,15 @@ case "${1:-}" in
     say "running the tests under Xvfb"
     exec xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python -m pytest "$@"
     ;;
+  bench)
+    shift
+    OS_PACKAGES+=(chromium)
+    setup
+    say "running the benchmarks (each starts its own Xvfb)"
+    exec .venv/bin/python bench/run.py "$@"
+    ;;
   *)
-    echo "usage: ./dev.sh run | ./dev.sh test [pytest options]" >&2
+    echo "usage: ./dev.sh run | ./dev.sh test [pytest options] | ./dev.sh bench [options]" >&2
     exit 2
     ;;
 esac
