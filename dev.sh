@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 OS_PACKAGES=(
   python3-venv python3-dev gcc pkg-config libcairo2-dev
   libgl1 libegl1 libgles2 libgl1-mesa-dri libmtdev1
-  xvfb xauth xdotool imagemagick
+  xsel xvfb xauth xdotool imagemagick xinit
   nginx rclone espeak-ng
 )
 PYTHON="${PYTHON:-python3}"

@@ -11,8 +11,10 @@ import json
 import math
 import os
 import random
+import logging
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,9 @@ from kivymd.app import MDApp
 from kiosk import paths
 from kiosk.admin import AdminGate, SecretTapGesture
 from kiosk.config import KioskConfig
+from kiosk.health import HealthSnapshot, HeartbeatSender, seconds_since, utc_now_iso, write_metrics
+from kiosk.usage import UsageStore, VisitTally
+from kiosk.watchdog import SystemdNotifier
 from kiosk.i18n import tr
 from kiosk.screens import SCREENS
 from kiosk.screens.base import KioskScreen
@@ -43,6 +48,8 @@ from kiosk.widgets.common import KioskButton, KioskLabel, set_shown
 import kiosk.widgets.common  # noqa: F401  (registers the widget rules used by every kv)
 
 Builder.load_file(str(Path(__file__).with_name("app.kv")), encoding="utf-8")
+
+log = logging.getLogger(__name__)
 
 PROBE_ENV = "KIOSK_PROBE_FILE"
 ESCAPE_KEYS = {27}  # Esc on a keyboard, the back key on Android
@@ -90,6 +97,8 @@ class KioskApp(MDApp):
         content_dir: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        usage_enabled: bool = True,
+        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -113,6 +122,14 @@ class KioskApp(MDApp):
         self.idle_checks = 0
         """How many times the idle policy has been consulted (tests wait on it)."""
         self.title = "EU citizens' information kiosk"
+        self.usage = VisitTally()
+        """This visit's counts, in memory only; added to the day's totals when it ends."""
+        self.usage_store = UsageStore(data_dir) if usage_enabled else None
+        self.today = today
+        self.started_at = time.monotonic()
+        self.notifier = SystemdNotifier()
+        self.health_snapshot: HealthSnapshot | None = None
+        self.heartbeat: HeartbeatSender | None = None
 
     # ------------------------------------------------------------------ resources
 
@@ -157,18 +174,78 @@ class KioskApp(MDApp):
         if self._probe_file:
             Clock.schedule_interval(self._write_probe, 0.1)
         Window.bind(on_flip=self._mark_first_frame)
+        self._start_health()
         return root
+
+    # ------------------------------------------------------------------ health
+
+    def _start_health(self) -> None:
+        interval = self.notifier.ping_interval
+        if interval is not None:
+            # On the UI loop on purpose: a frozen UI stops the pings and systemd restarts us.
+            Clock.schedule_interval(lambda _dt: self.notifier.ping(), interval)
+        health = self.kiosk_config.health
+        if health.metrics_file or health.heartbeat_url:
+            self.take_health_snapshot()
+            Clock.schedule_interval(lambda _dt: self.take_health_snapshot(), health.interval_seconds)
+        if health.heartbeat_url:
+            self.heartbeat = HeartbeatSender(
+                health.heartbeat_url, health.heartbeat_interval_seconds, lambda: self.health_snapshot
+            )
+            self.heartbeat.start()
+
+    def take_health_snapshot(self) -> HealthSnapshot:
+        """Read the state for IT staff and rewrite the metrics file (UI thread)."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        from sync.updater import status as sync_status
+
+        health = self.kiosk_config.health
+        sync = sync_status(self.data_dir)
+        try:
+            app_version = version("eu-citizens-kiosk")
+        except PackageNotFoundError:
+            app_version = "unknown"
+        usage: list[dict[str, Any]] = []
+        visits_today = 0
+        if self.usage_store is not None:
+            visits_today = self.usage_store.visits_on(self.today())
+            if health.send_usage:
+                usage = [vars(c) for c in self.usage_store.counts()]
+        snapshot = HealthSnapshot(
+            kiosk_name=health.kiosk_name,
+            app_version=app_version,
+            content_version=self.store.content_version,
+            content_fingerprint=self.store.meta("fingerprint") or "",
+            bundle_version=sync["sync_version"],
+            seconds_since_sync=seconds_since(sync["last_success"]),
+            sync_errors=sync["error_count"],
+            content_stale=bool(sync["stale"]),
+            visits_today=visits_today,
+            uptime_seconds=round(time.monotonic() - self.started_at, 1),
+            taken_at=utc_now_iso(),
+            usage=usage,
+        )
+        self.health_snapshot = snapshot
+        if health.metrics_file:
+            try:
+                write_metrics(Path(health.metrics_file), snapshot)
+            except OSError as exc:
+                log.warning("cannot write the metrics file %s: %s", health.metrics_file, exc)
+        return snapshot
 
     def _start_sync_worker(self) -> None:
         sync = self.kiosk_config.sync
         self.sync_worker = None
         self._new_content = False
-        if not sync.source or not sync.public_keys:
+        from sync.keys import parse_public_key, trusted_keys
+
+        key_strings = trusted_keys(paths.pinned_keys_file(), sync.public_keys)
+        if not sync.source or not key_strings:
             return
-        from sync.keys import parse_public_key
         from sync.worker import SyncWorker
 
-        keys = [parse_public_key(k) for k in sync.public_keys]
+        keys = [parse_public_key(k) for k in key_strings]
         self.sync_worker = SyncWorker(
             sync.source, keys, self.data_dir, sync.interval_seconds,
             lambda result, error: Clock.schedule_once(lambda _dt: self.sync_finished(result, error), 0),
@@ -197,6 +274,13 @@ class KioskApp(MDApp):
         self.screens["attract"].refresh()
 
     def on_stop(self) -> None:
+        self.notifier.stopping()
+        if self.in_visit:
+            self._record_visit()
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+        if self.usage_store is not None:
+            self.usage_store.close()
         self.speaker.stop()
         if getattr(self, "sync_worker", None) is not None:
             self.sync_worker.stop()
@@ -273,6 +357,7 @@ class KioskApp(MDApp):
         """Record when the first frame (the attract screen) reached the display."""
         self.first_frame_at = time.time()
         Window.unbind(on_flip=self._mark_first_frame)
+        self.notifier.ready(f"showing content {self.store.content_version}")
 
     # ------------------------------------------------------------------ navigation
 
@@ -290,6 +375,8 @@ class KioskApp(MDApp):
         self.screen_title = screen.title
 
     def open_screen(self, name: str, **params: Any) -> None:
+        if name == "guide" and params.get("guide_id"):
+            self.usage.guide_viewed(params["guide_id"])
         self._show(self.visit.go(route(name, **params)))
 
     def open_guide(self, guide_id: str) -> None:
@@ -316,6 +403,7 @@ class KioskApp(MDApp):
 
     def choose_language(self, code: str) -> None:
         self.visit.language = code
+        self.usage.language_chosen(code)
         tr.switch_lang(code)
         if len(self.visit.history) > 1 and self.visit.history[-2] != HOME:
             self.go_back()
@@ -328,6 +416,8 @@ class KioskApp(MDApp):
 
     def end_visit(self) -> None:
         """Forget the visitor and show the attract screen."""
+        if self.in_visit:
+            self._record_visit()
         self.idle.end_visit()
         self._hide_warning()
         self.stop_reading()
@@ -345,6 +435,18 @@ class KioskApp(MDApp):
         self.manager.current = "attract"
         self.current_screen = "attract"
         self.screen_title = ""
+
+    def _record_visit(self) -> None:
+        """Add this visit to today's counters and drop it (nothing of it stays in memory)."""
+        tally, self.usage = self.usage, VisitTally()
+        if not tally.languages:  # never opened the picker: the visit was in the default language
+            tally.language_chosen(self.visit.language)
+        if self.usage_store is None:
+            return
+        try:
+            self.usage_store.add_visit(tally, self.today())
+        except Exception as exc:  # a full disk must not stop the kiosk; the figure is lost
+            log.warning("usage figures not saved: %s", exc)
 
     def _on_any_touch(self, _window: Any, _touch: Any) -> None:
         self.idle.activity()

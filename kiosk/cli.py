@@ -39,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(status)
     status.add_argument("--json", action="store_true", required=True, help="print JSON")
     sub.add_parser("hash-pin", help="read a PIN and print the admin_pin_hash value for the config")
+    stats = sub.add_parser("stats", help="print the per-day usage counters")
+    _common(stats)
+    stats.add_argument("--csv", action="store_true", required=True, help="print CSV")
+    stats.add_argument("--since", help="first day to include, YYYY-MM-DD")
+    stats.add_argument("--out", help="write to this file instead of standard output")
+    selftest = sub.add_parser("selftest", help="check content, catalogs, cache and every screen")
+    _common(selftest)
     return parser
 
 
@@ -68,14 +75,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from sync.errors import SyncError
     from sync.fetch import open_source
-    from sync.keys import parse_public_key
+    from sync.keys import parse_public_key, trusted_keys
     from sync.updater import sync_once
 
     config, data_dir = _load(args)
     source = args.source or config.sync.source
     if not source:
         raise ConfigError("no source: give --source or set [sync] source in the config")
-    keys = [parse_public_key(k) for k in config.sync.public_keys]
+    keys = [parse_public_key(k) for k in trusted_keys(paths.pinned_keys_file(), config.sync.public_keys)]
     try:
         result = sync_once(open_source(source), keys, data_dir)
     except SyncError as exc:
@@ -87,6 +94,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.store import ContentStore, current_cache_path
+    from sync.keys import trusted_keys
 
     config, data_dir = _load(args)
     cache = current_cache_path(data_dir)
@@ -98,6 +106,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "offered_languages": list(config.kiosk.languages),
         "data_dir": str(data_dir),
         "cache_file": str(cache) if cache else None,
+        "trusted_keys": trusted_keys(paths.pinned_keys_file(), config.sync.public_keys),
     }
     from sync.updater import status as sync_status
 
@@ -117,6 +126,37 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from kiosk.usage import UsageStore, counts_to_csv
+
+    _config, data_dir = _load(args)
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            raise ConfigError(f"--since {args.since!r} is not a date like 2026-11-26") from None
+    store = UsageStore(data_dir)
+    try:
+        text = counts_to_csv(store.counts(since))
+    finally:
+        store.close()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from kiosk.selftest import run_selftest
+
+    config = load_config(args.config)
+    return run_selftest(config, args.data_dir)
+
+
 def cmd_hash_pin() -> int:
     if sys.stdin.isatty():
         pin = getpass.getpass("New admin PIN (4-12 digits): ")
@@ -130,6 +170,9 @@ def cmd_hash_pin() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--selftest"]:  # the form IT staff and the installer use
+        argv[0] = "selftest"
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
@@ -138,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_status(args)
         if args.command == "sync":
             return cmd_sync(args)
+        if args.command == "stats":
+            return cmd_stats(args)
+        if args.command == "selftest":
+            return cmd_selftest(args)
         return cmd_hash_pin()
     except (ConfigError, ValueError) as exc:
         if isinstance(exc, ContentError):

@@ -58,9 +58,28 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class HealthSettings:
+    """The ``[health]`` table: what IT staff see from afar."""
+
+    metrics_file: str = ""
+    """Prometheus textfile to write (e.g. for node_exporter's textfile collector); empty: none."""
+    interval_seconds: float = 15.0
+    """How often the metrics file is rewritten."""
+    heartbeat_url: str = ""
+    """URL that receives a JSON heartbeat by POST; empty: no heartbeat."""
+    heartbeat_interval_seconds: float = 300.0
+    """Seconds between heartbeats (each one +-20% at random, so kiosks do not beat together)."""
+    kiosk_name: str = ""
+    """Name of this kiosk in the metrics and the heartbeat (e.g. "Town hall, front desk")."""
+    send_usage: bool = False
+    """Add the per-day usage counters to each heartbeat."""
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     kiosk: KioskSettings = field(default_factory=KioskSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
     path: Path | None = None
 
 
@@ -131,13 +150,26 @@ def parse_config(text: str, path: Path | None = None) -> KioskConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: not valid TOML: {exc}") from None
-    unknown = set(data) - {"kiosk", "sync"}
+    unknown = set(data) - {"kiosk", "sync", "health"}
     if unknown:
-        raise ConfigError(f"{name}: unknown table(s) {sorted(unknown)}; expected [kiosk], [sync]")
+        raise ConfigError(
+            f"{name}: unknown table(s) {sorted(unknown)}; expected [kiosk], [sync], [health]"
+        )
     kiosk = _build(KioskSettings, f"{name} [kiosk]", data.get("kiosk", {}))
     sync = _build(SyncSettings, f"{name} [sync]", data.get("sync", {}))
+    health = _build(HealthSettings, f"{name} [health]", data.get("health", {}))
     _validate(kiosk, f"{name} [kiosk]")
-    return KioskConfig(kiosk=kiosk, sync=sync, path=path)
+    _validate_health(health, f"{name} [health]")
+    return KioskConfig(kiosk=kiosk, sync=sync, health=health, path=path)
+
+
+def _validate_health(settings: HealthSettings, where: str) -> None:
+    if settings.interval_seconds < 1:
+        raise ConfigError(f"{where}: 'interval_seconds' must be at least 1")
+    if settings.heartbeat_interval_seconds < 10:
+        raise ConfigError(f"{where}: 'heartbeat_interval_seconds' must be at least 10")
+    if settings.heartbeat_url and not settings.heartbeat_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: 'heartbeat_url' must start with http:// or https://")
 
 
 def load_config(path: str | Path | None) -> KioskConfig:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import logging
 import os
 import sys
 import signal
@@ -96,6 +97,12 @@ def run_kiosk(
     language: str | None = None,
     content_dir: Path | None = None,
 ) -> int:
+    from kiosk.logs import setup_logging
+
+    # Kivy's messages go through Python logging to our rotating file and the journal.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    log_path = setup_logging(data_dir)
+    logging.getLogger(__name__).info("starting; data folder %s, log file %s", data_dir, log_path)
     configure_kivy(fullscreen)
     from kiosk.app import KioskApp
 

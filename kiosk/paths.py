@@ -32,6 +32,11 @@ def locales_dir() -> Path:
     return project_root() / "locales"
 
 
+def pinned_keys_file() -> Path:
+    """Public keys shipped with the app (one ``ed25519:...`` per line, ``#`` comments)."""
+    return project_root() / "keys" / "pinned-public-keys.txt"
+
+
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The data folder: ``explicit`` if given, else ``$KIOSK_DATA_DIR``, else platformdirs."""
     if explicit:

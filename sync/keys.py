@@ -34,6 +34,32 @@ def parse_public_key(text: str) -> Ed25519PublicKey:
         raise ValueError(f"not an Ed25519 public key: {text!r} ({exc})") from None
 
 
+def read_key_lines(path: Path) -> list[str]:
+    """The public keys in a pinned-keys file; a missing file pins none.
+
+    Raises ValueError naming the file and line for a line that is not a valid key."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    keys = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            parse_public_key(line)
+        except ValueError as exc:
+            raise ValueError(f"{path}:{number}: {exc}") from None
+        keys.append(line)
+    return keys
+
+
+def trusted_keys(pinned_file: Path, configured: tuple[str, ...] | list[str]) -> list[str]:
+    """Pinned keys first, then the config's ``[sync] public_keys``, without repeats."""
+    return list(dict.fromkeys([*read_key_lines(pinned_file), *configured]))
+
+
 def generate_key_file(path: Path) -> str:
     """Create a new private key file (mode 0600, never overwritten); return the public key."""
     key = Ed25519PrivateKey.generate()

@@ -108,14 +108,14 @@ def sync_once(
     try:
         result = _sync(source, public_keys, data_dir, state, free_space, checkpoint)
     except SyncError as exc:
-        state.save(last_error=str(exc))
+        state.save(last_error=str(exc), error_count=int(state.get("error_count", 0)) + 1)
         raise
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             error: SyncError = DiskFullError("the disk is full; the update was not applied")
         else:
             error = SyncError(f"local file error: {exc.strerror or exc}")
-        state.save(last_error=str(error))
+        state.save(last_error=str(error), error_count=int(state.get("error_count", 0)) + 1)
         raise error from None
     finally:
         shutil.rmtree(state.dir / "tmp-staging", ignore_errors=True)
@@ -238,4 +238,5 @@ def status(data_dir: Path, now: datetime | None = None) -> dict[str, Any]:
         "last_error": state.get("last_error"),
         "expires": expires,
         "stale": stale,
+        "error_count": int(state.get("error_count", 0)),
     }

@@ -117,6 +117,8 @@ class QuizScreen(KioskScreen):
 
     def next_question(self) -> None:
         self.session.next()
+        if self.session.finished:
+            self.app.usage.quiz_finished(self.session.score, self.session.total)
         self.ids.scroller.scroll_y = 1.0
         self.refresh()
 

@@ -1,0 +1,215 @@
+"""Health and usage in the running app: watchdog from the UI loop, metrics, heartbeat, counts.
+
+Real touches through the real window under Xvfb; frames are advanced, never slept, except
+where the point of the test is that no frame runs (the frozen UI loop).
+"""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from gui_support import FakeClock, advance_frames, start_app, stop_app, tap, wait_idle_checks  # noqa: I001
+from prometheus_client.parser import text_string_to_metric_families
+
+from conftest import CONTENT, CONTENT_VERSION, ROOT
+from kiosk.app import KioskApp
+from kiosk.config import parse_config
+from test_health import Receiver
+
+pytestmark = pytest.mark.gui
+
+DAY = date(2026, 11, 26)
+
+
+def config(extra: str = "") -> object:
+    return parse_config(
+        '[kiosk]\nlanguages = ["en", "bg", "el"]\nidle_timeout = 90\nwarning_seconds = 30\n' + extra
+    )
+
+
+@pytest.fixture
+def kiosk(tmp_path: Path) -> Iterator[tuple[KioskApp, FakeClock]]:
+    app, clock = start_app(config(), tmp_path / "data", content_dir=CONTENT)
+    app.today = lambda: DAY
+    yield app, clock
+    stop_app(app)
+
+
+def end_visit_by_idling(app: KioskApp, clock: FakeClock) -> None:
+    clock.advance(90 + 30 + 1)
+    wait_idle_checks(app)
+    assert app.manager.current == "attract" and not app.in_visit
+
+
+def choose(app: KioskApp, language: str) -> None:
+    tap(app.root.ids.language_button)
+    tap(app.screens["language"].button_for(language))
+
+
+def test_watchdog_pings_come_from_the_ui_loop_and_stop_when_it_freezes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(tmp_path / "notify.sock"))
+    listener.setblocking(False)
+    monkeypatch.setenv("NOTIFY_SOCKET", str(tmp_path / "notify.sock"))
+    monkeypatch.setenv("WATCHDOG_USEC", "200000")  # pings every 0.1 s
+    monkeypatch.delenv("WATCHDOG_PID", raising=False)
+    # A heartbeat thread keeps running during the freeze: only the UI loop may ping.
+    receiver = Receiver()
+    app, _clock = start_app(config(f'[health]\nheartbeat_url = "{receiver.url}"\nheartbeat_interval_seconds = 10\n'),
+                            tmp_path / "data", content_dir=CONTENT)
+
+    def drain() -> list[bytes]:
+        messages = []
+        while True:
+            try:
+                messages.append(listener.recv(256))
+            except BlockingIOError:
+                return messages
+
+    def run_frames(seconds: float) -> list[bytes]:
+        # Drain as we go: a Unix datagram queue holds only about 10 messages.
+        received = []
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            advance_frames(1)
+            received += drain()
+        return received
+
+    try:
+        alive = run_frames(1.0)
+        assert any(m.startswith(b"READY=1") for m in alive)  # after the first frame
+        assert alive.count(b"WATCHDOG=1") >= 5
+        # Freeze the UI loop: no frame runs for 1 s (5 ping intervals).
+        time.sleep(1.0)
+        assert drain() == []
+        assert app.heartbeat is not None and app.heartbeat._thread.is_alive()
+        assert run_frames(0.5).count(b"WATCHDOG=1") >= 2  # back as soon as the loop runs again
+    finally:
+        stop_app(app)
+        receiver.close()
+        listener.close()
+
+
+def test_usage_figures_follow_real_visits_and_match_kiosk_stats(kiosk, tmp_path: Path) -> None:
+    app, clock = kiosk
+    # Visit 1: Greek, two guides (one of them twice).
+    tap(app.screens["attract"])
+    tap(app.screens["language"].button_for("el"))
+    home = app.screens["home"]
+    tap(home.topic_card("register-italy"))
+    tap(app.root.ids.home_button)
+    tap(home.topic_card("ep-voting"))
+    tap(app.root.ids.back_button)
+    tap(home.topic_card("register-italy"))
+    assert app.usage_store.counts() == []  # nothing is written while the visit goes on
+    end_visit_by_idling(app, clock)
+    assert app.usage.languages == set() and not app.usage.guide_views  # the tally is gone
+    # Visit 2: English, then Bulgarian, finishes the quiz with every answer right.
+    tap(app.screens["attract"])
+    tap(app.screens["language"].button_for("en"))
+    choose(app, "bg")
+    tap(home.ids.quiz_button)
+    quiz_screen = app.screens["quiz"]
+    session = app.visit.quiz
+    for _ in range(session.total):
+        tap(quiz_screen.option_button(session.current.answer))
+        tap(quiz_screen.ids.next_button)
+    assert quiz_screen.finished
+    end_visit_by_idling(app, clock)
+    # Visit 3: touches the attract screen, picks nothing, leaves.
+    tap(app.screens["attract"])
+    end_visit_by_idling(app, clock)
+
+    total = session.total
+    expected = f"""date,metric,key,count
+2026-11-26,guide_views,ep-voting,1
+2026-11-26,guide_views,register-italy,2
+2026-11-26,quiz_scores,{total}/{total},1
+2026-11-26,quizzes_finished,,1
+2026-11-26,visits,,3
+2026-11-26,visits_by_language,bg,1
+2026-11-26,visits_by_language,el,1
+2026-11-26,visits_by_language,en,2
+"""
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "stats", "--csv", "--data-dir", str(app.data_dir)],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )
+    assert result.stdout == expected
+
+
+def test_no_per_visit_record_survives_the_end_of_a_visit(kiosk) -> None:
+    app, clock = kiosk
+
+    def visit() -> None:
+        tap(app.screens["attract"])
+        tap(app.screens["language"].button_for("el"))
+        tap(app.screens["home"].topic_card("ep-voting"))
+
+    def database_rows() -> list[tuple]:
+        db = app.usage_store.db
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [row for t in sorted(tables) if t != "_sqlite_migrations"
+                for row in db.execute(f"SELECT * FROM [{t}]")]
+
+    visit()
+    during = app.usage
+    assert during.guide_views == {"ep-voting": 1}
+    end_visit_by_idling(app, clock)
+    assert app.usage is not during and not app.usage.guide_views and not app.usage.languages
+    after_one = database_rows()
+    visit()
+    end_visit_by_idling(app, clock)
+    after_two = database_rows()
+    # The second identical visit changed counts only: no row tells the two visits apart.
+    assert len(after_two) == len(after_one) == 3
+    assert sorted(r[3] for r in after_two) == [2, 2, 2]
+    assert {r[0] for r in after_two} == {"2026-11-26"}
+    log = app.data_dir / "logs" / "kiosk.log"
+    assert not log.exists() or "ep-voting" not in log.read_text()
+
+
+def test_running_app_writes_metrics_and_sends_heartbeats(tmp_path: Path) -> None:
+    receiver = Receiver()
+    metrics = tmp_path / "textfile" / "kiosk.prom"
+    app, clock = start_app(
+        config(f'[health]\nmetrics_file = "{metrics}"\ninterval_seconds = 1\nkiosk_name = "Empoli desk"\n'
+               f'heartbeat_url = "{receiver.url}"\nheartbeat_interval_seconds = 10\nsend_usage = true\n'),
+        tmp_path / "data", content_dir=CONTENT,
+    )
+    app.today = lambda: DAY
+    try:
+        assert metrics.exists()  # written at start
+        tap(app.screens["attract"])
+        tap(app.screens["language"].button_for("en"))
+        end_visit_by_idling(app, clock)
+        app.take_health_snapshot()
+        families = {f.name: f.samples for f in text_string_to_metric_families(metrics.read_text())}
+        assert families["kiosk_up"][0].value == 1
+        assert families["kiosk_visits_today"][0].value == 1
+        assert families["kiosk_content_info"][0].labels["content_version"] == CONTENT_VERSION
+        assert families["kiosk_content_info"][0].labels["kiosk"] == "Empoli desk"
+        assert families["kiosk_uptime_seconds"][0].value > 0
+        assert families["kiosk_sync_errors"][0].value == 0
+        # The heartbeat thread sends on its own within 5 s of the start.
+        end = time.monotonic() + 15
+        while not receiver.received and time.monotonic() < end:
+            advance_frames(1)
+        assert receiver.received, "no heartbeat from the app's own thread within 15 s"
+        assert app.heartbeat.send_now()  # what the thread sends next, with the visit counted
+    finally:
+        stop_app(app)
+        receiver.close()
+    first = receiver.received[0]["body"]
+    assert first["kiosk_name"] == "Empoli desk" and first["content_version"] == CONTENT_VERSION
+    beat = receiver.received[-1]["body"]
+    assert beat["visits_today"] == 1
+    assert {"day": "2026-11-26", "metric": "visits", "key": "", "count": 1} in beat["usage"]
