@@ -213,3 +213,39 @@ def test_running_app_writes_metrics_and_sends_heartbeats(tmp_path: Path) -> None
     beat = receiver.received[-1]["body"]
     assert beat["visits_today"] == 1
     assert {"day": "2026-11-26", "metric": "visits", "key": "", "count": 1} in beat["usage"]
+
+
+def test_admin_exports_usage_figures_to_a_usb_stick(tmp_path: Path) -> None:
+    from kiosk.admin import hash_pin
+    from test_gui import enter_pin, open_admin
+
+    app, clock = start_app(config(f'admin_pin_hash = "{hash_pin("2468", iterations=1000)}"\n'),
+                           tmp_path / "data", content_dir=CONTENT)
+    app.today = lambda: DAY
+    try:
+        tap(app.screens["attract"])
+        tap(app.screens["language"].button_for("el"))
+        tap(app.screens["home"].topic_card("ep-voting"))
+        end_visit_by_idling(app, clock)
+        tap(app.screens["attract"])
+        tap(app.screens["language"].button_for("en"))
+        open_admin(app, clock)
+        admin = app.screens["admin"]
+        enter_pin(admin, "2468")
+        assert admin.unlocked
+        media = tmp_path / "media"
+        admin.usb_roots = (media,)
+        tap(admin.ids.export_button)
+        assert admin.message == "No USB stick found."
+        (media / "STICK").mkdir(parents=True)
+        tap(admin.ids.export_button)
+        written = media / "STICK" / "kiosk-usage-IT-2026-11-26.csv"
+        assert admin.message == f"Usage figures saved to {written}."
+        assert written.read_text() == (
+            "date,metric,key,count\n"
+            "2026-11-26,guide_views,ep-voting,1\n"
+            "2026-11-26,visits,,1\n"
+            "2026-11-26,visits_by_language,el,1\n"
+        )  # the staff's own visit is still going on: not counted yet
+    finally:
+        stop_app(app)

@@ -124,6 +124,30 @@ class AdminScreen(KioskScreen):
 
         threading.Thread(target=run, name="usb-import", daemon=True).start()
 
+    usb_roots: tuple[Any, ...] | None = None
+    """Where USB sticks are mounted (None: the system's usual places); tests point it elsewhere."""
+
+    def export_usage_to_usb(self) -> None:
+        """Write the per-day usage counters as CSV to the first USB stick found."""
+        from sync.usb import find_export_folder
+
+        store = self.app.usage_store
+        folder = find_export_folder(self.usb_roots, need_mount=self.usb_roots is None)
+        if folder is None or store is None:
+            self.message = tr._("No USB stick found.")
+            return
+        from kiosk.usage import counts_to_csv
+
+        name = f"kiosk-usage-{self.app.settings.host_country}-{self.app.today().isoformat()}.csv"
+        try:
+            (folder / name).write_text(counts_to_csv(store.counts()), encoding="utf-8")
+        except OSError as exc:
+            self.message = tr._("Could not save the usage figures: {reason}").format(
+                reason=exc.strerror or exc
+            )
+            return
+        self.message = tr._("Usage figures saved to {path}.").format(path=folder / name)
+
     def _import_done(self, result: Any, error: str | None) -> None:
         if error:
             self.message = tr._("Import refused: {reason}").format(reason=error)
