@@ -53,12 +53,16 @@ class KioskProcess:
     """``main.py`` running under an Xvfb display, observed through its probe file."""
 
     def __init__(self, display: str, data_dir: Path, config: Path | None = None,
-                 extra_args: list[str] | None = None, mode: str = "--fullscreen") -> None:
+                 extra_args: list[str] | None = None, mode: str = "--fullscreen",
+                 command: list[str] | None = None, env: dict[str, str] | None = None) -> None:
         self.display = display
         self.probe = data_dir / "probe.json"
         self.log = data_dir / "kiosk.log"
-        env = {**os.environ, "DISPLAY": display, "KIOSK_PROBE_FILE": str(self.probe)}
-        args = [sys.executable, str(ROOT / "main.py"), mode, "--data-dir", str(data_dir)]
+        # ``command``: another build of the kiosk command (the frozen app), run as ``run``.
+        env = {**(os.environ if env is None else env), "DISPLAY": display,
+               "KIOSK_PROBE_FILE": str(self.probe)}
+        start = command + ["run"] if command else [sys.executable, str(ROOT / "main.py")]
+        args = [*start, mode, "--data-dir", str(data_dir)]
         if config:
             args += ["--config", str(config)]
         args += extra_args or []
@@ -183,3 +187,46 @@ class KioskProcess:
 
 def have_e2e_tools() -> bool:
     return all(shutil.which(t) for t in ("Xvfb", "xdotool", "import"))
+
+
+def pss_kib(pid: int) -> int:
+    """Proportional set size of one process (``Pss:`` in ``/proc/PID/smaps_rollup``), in KiB:
+    shared pages are split among the processes that map them, so the PSS of a process tree
+    adds up to the memory it really occupies."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no Pss for process {pid}")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its living descendants (from each process's parent in /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # the command name in parentheses may hold spaces: the fields after the last ')'
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        if Path(f"/proc/{current}").exists():
+            found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def tree_pss_kib(pids: list[int]) -> int:
+    """Sum of the PSS of ``pids``; processes that exit meanwhile are skipped."""
+    total = 0
+    for pid in pids:
+        try:
+            total += pss_kib(pid)
+        except (OSError, RuntimeError):
+            continue
+    return total
