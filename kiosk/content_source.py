@@ -15,8 +15,11 @@ so an editor sees the whole list at once.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import re
+import reprlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +45,9 @@ from kiosk.content_model import (
     Span,
 )
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-LANG_PATTERN = re.compile(r"^[a-z]{2,3}$")
+# Matched with fullmatch: "$" would also accept a trailing newline ("guide\n").
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+LANG_PATTERN = re.compile(r"[a-z]{2,3}")
 # Kivy markup tags. Content is escaped before display anyway; these are refused so an
 # editor learns that formatting belongs in Markdown, not in Kivy's own syntax.
 KIVY_MARKUP = re.compile(
@@ -52,6 +56,22 @@ KIVY_MARKUP = re.compile(
 )
 LEFTOVER_EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = _SHOW.maxother = 80
+_SHOW.maxlevel, _SHOW.maxlist, _SHOW.maxdict = 2, 4, 4
+
+
+def _show(value: Any) -> str:
+    """An untrusted YAML value for a message: printable text as it is, anything else as a
+    short repr, so a huge, deeply nested or self-referencing value stays one short line."""
+    text = value if isinstance(value, str) and value.isprintable() else _SHOW.repr(value)
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of a YAML error (PyYAML adds the position on further lines)."""
+    return str(exc).partition("\n")[0] or type(exc).__name__
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -71,6 +91,25 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     return mapping
 
 
+def _guarded(construct: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """A scalar constructor whose Python errors (``!!int abc``, ``!!bool maybe``, a number of
+    5000 digits) become YAML errors located at the value."""
+
+    def guarded(loader: Any, node: Any) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{_show(node.value)}' is not a valid {kind}", node.start_mark
+            ) from None
+
+    return guarded
+
+
+for _tag, _construct in list(yaml.SafeLoader.yaml_constructors.items()):
+    if not inspect.isgeneratorfunction(_construct):  # generators build collections lazily
+        _LineLoader.add_constructor(_tag, _guarded(_construct))
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 # Dates stay strings: the cache and the UI format them, and YAML's date type is not JSON.
 _LineLoader.yaml_implicit_resolvers = {
@@ -113,6 +152,13 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 + line_offset if mark else None
             self.error(path, line, f"broken YAML: {exc.problem or exc.context}")
+        except yaml.reader.ReaderError as exc:  # a control character: located by position
+            line = text.count("\n", 0, exc.position) + 1 + line_offset if text else None
+            self.error(path, line, f"broken YAML: {_first_line(exc)}")
+        except yaml.YAMLError as exc:
+            self.error(path, None, f"broken YAML: {_first_line(exc)}")
+        except RecursionError:
+            self.error(path, None, "broken YAML: nested too deeply")
         except OSError as exc:
             self.error(path, None, f"cannot read: {exc.strerror}")
         return None
@@ -156,7 +202,7 @@ def _read_sources(r: _Reader, path: Path, entry: Any, where: str) -> tuple[Sourc
 
 def _read_id(r: _Reader, path: Path, entry: Any, where: str, seen: set[str]) -> str | None:
     ident = entry.get("id") if isinstance(entry, dict) else None
-    if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+    if not isinstance(ident, str) or not ID_PATTERN.fullmatch(ident):
         r.error(path, _line(entry, "id"), f"{where}: 'id' must be lower-case letters, digits, '-'")
         return None
     if ident in seen:
@@ -166,27 +212,54 @@ def _read_id(r: _Reader, path: Path, entry: Any, where: str, seen: set[str]) -> 
     return ident
 
 
+def _entries(r: _Reader, path: Path, data: dict[str, Any], key: str) -> list[Any]:
+    """The list under ``key`` (empty when absent); an error when it is something else."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        r.error(path, _line(data, key), f"'{key}' must be a list")
+        return []
+    return value
+
+
+def _media_file(r: _Reader, src: str) -> bool:
+    """Whether ``src`` names an image file inside the content folder."""
+    try:
+        resolved = (r.root / src).resolve()
+        return (
+            r.root.resolve() in resolved.parents
+            and resolved.suffix.lower() in IMAGE_SUFFIXES
+            and resolved.is_file()
+        )
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        return False
+
+
 def _read_structure(r: _Reader) -> dict[str, Any] | None:
     path = r.root / "structure.yaml"
     if not path.exists():
         r.error(path, None, "missing: every content folder needs structure.yaml")
         return None
+    known = len(r.problems)
     data = r.load_yaml(path)
     if data is None:
+        if len(r.problems) == known:  # read, but empty: only comments, "~" or nothing
+            r.error(path, 1, "is empty: it must be a mapping with guides, quiz and links")
         return None
     if not isinstance(data, dict):
         r.error(path, 1, "must be a mapping with guides, quiz and links")
         return None
-    if data.get("schema") != 1:
+    if type(data.get("schema")) is not int or data.get("schema") != 1:  # not true, not 1.0
         r.error(path, _line(data, "schema"), "'schema' must be 1")
     source_language = data.get("source_language")
-    if not isinstance(source_language, str) or not LANG_PATTERN.match(source_language):
+    if not isinstance(source_language, str) or not LANG_PATTERN.fullmatch(source_language):
         r.error(path, _line(data, "source_language"), "'source_language' must be a code like 'en'")
         source_language = "en"
 
     guides: list[GuideDef] = []
     seen: set[str] = set()
-    for pos, entry in enumerate(data.get("guides") or []):
+    for pos, entry in enumerate(_entries(r, path, data, "guides")):
         ident = _read_id(r, path, entry, f"guides[{pos}]", seen)
         if ident is None:
             continue
@@ -195,8 +268,9 @@ def _read_structure(r: _Reader) -> dict[str, Any] | None:
             r.error(path, _line(entry, "country"), f"guide '{ident}': country must be like 'IT'")
             country = None
         image = entry.get("image")
-        if image is not None and not (r.root / str(image)).is_file():
-            r.error(path, _line(entry, "image"), f"guide '{ident}': image '{image}' not found")
+        if image is not None and not (isinstance(image, str) and _media_file(r, image)):
+            r.error(path, _line(entry, "image"), f"guide '{ident}': image '{_show(image)}' not found")
+            image = None
         sources = _read_sources(r, path, entry, f"guide '{ident}'")
         guides.append(GuideDef(ident, pos, country, image, sources))
     if not guides:
@@ -208,18 +282,20 @@ def _read_structure(r: _Reader) -> dict[str, Any] | None:
 
     questions: list[QuestionDef] = []
     seen = set()
-    for pos, entry in enumerate(data.get("quiz") or []):
+    for pos, entry in enumerate(_entries(r, path, data, "quiz")):
         ident = _read_id(r, path, entry, f"quiz[{pos}]", seen)
         if ident is None:
             continue
         guide = entry.get("guide")
-        if guide not in guide_ids:
+        if not isinstance(guide, str) or guide not in guide_ids:
             r.error(
-                path, _line(entry, "guide"), f"question '{ident}': guide '{guide}' is not defined"
+                path,
+                _line(entry, "guide"),
+                f"question '{ident}': guide '{_show(guide)}' is not defined",
             )
         options = entry.get("options")
         if not isinstance(options, list) or not 2 <= len(options) <= 4 or not all(
-            isinstance(o, str) and ID_PATTERN.match(o) for o in options
+            isinstance(o, str) and ID_PATTERN.fullmatch(o) for o in options
         ):
             r.error(path, _line(entry, "options"), f"question '{ident}': needs 2-4 option ids")
             options = []
@@ -230,13 +306,14 @@ def _read_structure(r: _Reader) -> dict[str, Any] | None:
             r.error(
                 path,
                 _line(entry, "answer"),
-                f"question '{ident}': answer '{answer}' is not one of its options {options}",
+                f"question '{ident}': answer '{_show(answer)}' is not one of its options {options}",
             )
-        questions.append(QuestionDef(ident, pos, str(guide), tuple(options), str(answer)))
+        guide, answer = (v if isinstance(v, str) else "" for v in (guide, answer))
+        questions.append(QuestionDef(ident, pos, guide, tuple(options), answer))
 
     links: list[LinkDef] = []
     seen = set()
-    for pos, entry in enumerate(data.get("links") or []):
+    for pos, entry in enumerate(_entries(r, path, data, "links")):
         ident = _read_id(r, path, entry, f"links[{pos}]", seen)
         if ident is None:
             continue
@@ -247,11 +324,20 @@ def _read_structure(r: _Reader) -> dict[str, Any] | None:
         if not isinstance(url, str) or not url.startswith("https://"):
             r.error(path, _line(entry, "url"), f"link '{ident}': url must start with https://")
             url = ""
-        links.append(LinkDef(ident, pos, kind or "resource", url, entry.get("country")))
+        country = entry.get("country")
+        if country is not None and not (isinstance(country, str) and re.fullmatch("[A-Z]{2}", country)):
+            r.error(path, _line(entry, "country"), f"link '{ident}': country must be like 'IT'")
+            country = None
+        kind = kind if kind in ("course", "resource") else "resource"
+        links.append(LinkDef(ident, pos, kind, url, country))
 
+    version_label = data.get("version_label", "")
+    if not isinstance(version_label, (str, int, float)) or isinstance(version_label, bool):
+        r.error(path, _line(data, "version_label"), "'version_label' must be text like '2026-11-26.1'")
+        version_label = ""
     return {
         "source_language": source_language,
-        "version_label": str(data.get("version_label", "")),
+        "version_label": str(version_label),
         "guides": guides,
         "about_sources": about_sources,
         "questions": questions,
@@ -299,6 +385,8 @@ def _inline_spans(token: Token, r: _Reader, path: Path, line: int) -> tuple[Span
             r.error(path, line, f"unsupported inline Markdown '{t}' (raw HTML is not allowed)")
     merged: list[Span] = []
     for span in spans:
+        if not span.text:  # markdown-it's empty text around emphasis and links
+            continue
         if merged and (merged[-1].bold, merged[-1].italic, merged[-1].href) == (
             span.bold, span.italic, span.href
         ):
@@ -317,12 +405,7 @@ def _image_block(token: Token, r: _Reader, path: Path, line: int) -> Block | Non
     alt = "".join(c.content for c in image.children or [])
     if not alt.strip():
         r.error(path, line, f"image '{src}' needs a description (alt text)")
-    resolved = (r.root / src).resolve()
-    if (
-        r.root.resolve() not in resolved.parents
-        or resolved.suffix.lower() not in IMAGE_SUFFIXES
-        or not resolved.is_file()
-    ):
+    if not _media_file(r, src):
         r.error(path, line, f"image '{src}' not found under the content folder's media/")
     r.check_text(path, line, "image description", alt)
     return Block("image", src=src, alt=alt, line=line)
@@ -380,6 +463,9 @@ def read_document(r: _Reader, path: Path, doc_id: str, lang: str) -> Document | 
     except UnicodeDecodeError as exc:
         r.error(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None
+    except OSError as exc:  # a folder named like a guide, an unreadable file
+        r.error(path, None, f"cannot read: {exc.strerror}")
+        return None
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         r.error(path, 1, "must start with a '---' front matter block (title, summary, last_reviewed)")
@@ -389,8 +475,11 @@ def read_document(r: _Reader, path: Path, doc_id: str, lang: str) -> Document | 
     except StopIteration:
         r.error(path, 1, "front matter is not closed by a '---' line")
         return None
+    known = len(r.problems)
     front = r.load_yaml(path, "\n".join(lines[1:end]), line_offset=1)
     if front is None:
+        if len(r.problems) == known:  # read, but empty
+            r.error(path, 2, "front matter is empty: it needs title, summary, last_reviewed")
         return None
     if not isinstance(front, dict):
         r.error(path, 2, "front matter must be a mapping with title, summary, last_reviewed")
@@ -424,12 +513,12 @@ def _read_quiz(r: _Reader, path: Path, lang: str, questions: list[QuestionDef]) 
     for qid, entry in data.items():
         line = _line(data, qid)
         if qid not in by_id:
-            r.error(path, line, f"question '{qid}' is not defined in structure.yaml")
+            r.error(path, line, f"question '{_show(qid)}' is not defined in structure.yaml")
             continue
         where = f"question '{qid}'"
         if isinstance(entry, dict):
             for key in set(entry) - {"question", "options", "explanation"}:
-                r.error(path, _line(entry, key), f"{where}: unknown field '{key}'")
+                r.error(path, _line(entry, key), f"{where}: unknown field '{_show(key)}'")
         question = r.require_str(path, entry, "question", where)
         explanation = r.require_str(path, entry, "explanation", where)
         options = entry.get("options") if isinstance(entry, dict) else None
@@ -440,7 +529,9 @@ def _read_quiz(r: _Reader, path: Path, lang: str, questions: list[QuestionDef]) 
         for oid, value in options.items():
             if oid not in by_id[qid].options:
                 r.error(
-                    path, _line(options, oid), f"{where}: option '{oid}' is not defined in structure.yaml"
+                    path,
+                    _line(options, oid),
+                    f"{where}: option '{_show(oid)}' is not defined in structure.yaml",
                 )
                 continue
             texts[oid] = r.require_str(path, options, oid, f"{where}.options")
@@ -464,11 +555,11 @@ def _read_links(r: _Reader, path: Path, lang: str, links: list[LinkDef]) -> dict
     result = {}
     for lid, entry in data.items():
         if lid not in known:
-            r.error(path, _line(data, lid), f"link '{lid}' is not defined in structure.yaml")
+            r.error(path, _line(data, lid), f"link '{_show(lid)}' is not defined in structure.yaml")
             continue
         if isinstance(entry, dict):
             for key in set(entry) - {"label", "description"}:
-                r.error(path, _line(entry, key), f"link '{lid}': unknown field '{key}'")
+                r.error(path, _line(entry, key), f"link '{lid}': unknown field '{_show(key)}'")
         label = r.require_str(path, entry, "label", f"link '{lid}'")
         description = r.require_str(path, entry, "description", f"link '{lid}'")
         if label and description:

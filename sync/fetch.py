@@ -15,6 +15,7 @@ from typing import Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.util import Retry
 
 from sync.errors import DeadlineError, DownloadError, HashMismatchError, TooLargeError
@@ -47,6 +48,19 @@ class Source(Protocol):
 
     def fetch_object(self, digest: str, length: int, partial: Path) -> None:
         """Complete ``partial`` to exactly ``length`` bytes of object ``digest``."""
+
+
+def declared_length(response: requests.Response, what: str) -> int | None:
+    """The response's ``Content-Length`` (None when absent or blank). When it is not a plain
+    decimal number, as a broken or hostile server may send, the response is closed and
+    :class:`DownloadError` raised."""
+    text = (response.headers.get("Content-Length") or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # 18 digits: up to an exabyte
+        response.close()
+        raise DownloadError(f"{what}: the server sent a bad Content-Length {text[:40]!r}")
+    return int(text)
 
 
 def finish_object(partial: Path, digest: str, length: int) -> None:
@@ -111,7 +125,8 @@ class HttpSource:
                 if received > cap:
                     raise TooLargeError(f"{what}: longer than the {cap} bytes allowed")
                 sink(block)
-        except (requests.RequestException, OSError, ValueError) as exc:
+        except (requests.RequestException, Urllib3Error, OSError, ValueError) as exc:
+            # urllib3 raises its own errors for a body cut short (ProtocolError) or too slow
             if isinstance(exc, DownloadError):
                 raise
             raise DownloadError(f"{what}: connection failed ({type(exc).__name__})") from None
@@ -129,7 +144,7 @@ class HttpSource:
         if response.status_code != 200:
             response.close()
             raise DownloadError(f"manifest: the server answered HTTP {response.status_code}")
-        declared = int(response.headers.get("Content-Length") or 0)
+        declared = declared_length(response, "manifest") or 0
         if declared > MAX_MANIFEST_BYTES:
             response.close()
             raise TooLargeError(f"manifest: {declared} bytes declared, over the {MAX_MANIFEST_BYTES} cap")
@@ -157,8 +172,8 @@ class HttpSource:
             else:
                 response.close()
                 raise DownloadError(f"object {digest[:12]}: the server answered HTTP {response.status_code}")
-            declared = response.headers.get("Content-Length")
-            if declared is not None and int(declared) > length - have:
+            declared = declared_length(response, f"object {digest[:12]}")
+            if declared is not None and declared > length - have:
                 response.close()
                 raise TooLargeError(f"object {digest[:12]}: longer than the {length} bytes signed")
             deadline = time.monotonic() + self.limits.object_deadline

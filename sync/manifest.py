@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import reprlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -28,25 +29,36 @@ SCHEMA = 1
 MAX_MANIFEST_BYTES = 256 * 1024
 MAX_OBJECT_BYTES = 20 * 1024 * 1024
 MAX_OBJECTS = 5000
-HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
+"""Matched with ``fullmatch``: ``$`` would also accept a trailing newline."""
 
-# The only files a bundle may carry, relative to the content folder.
+# The only files a bundle may carry, relative to the content folder (whole-string matches).
 PATH_ROLES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^structure\.yaml$"), "structure"),
-    (re.compile(r"^[a-z]{2,3}/guides/[a-z0-9][a-z0-9-]{0,63}\.md$"), "guide"),
-    (re.compile(r"^[a-z]{2,3}/about\.md$"), "about"),
-    (re.compile(r"^[a-z]{2,3}/quiz\.yaml$"), "quiz"),
-    (re.compile(r"^[a-z]{2,3}/links\.yaml$"), "links"),
-    (re.compile(r"^media/[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.(png|jpg|jpeg|gif|webp)$"), "media"),
+    (re.compile(r"structure\.yaml"), "structure"),
+    (re.compile(r"[a-z]{2,3}/guides/[a-z0-9][a-z0-9-]{0,63}\.md"), "guide"),
+    (re.compile(r"[a-z]{2,3}/about\.md"), "about"),
+    (re.compile(r"[a-z]{2,3}/quiz\.yaml"), "quiz"),
+    (re.compile(r"[a-z]{2,3}/links\.yaml"), "links"),
+    (re.compile(r"media/[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.(png|jpg|jpeg|gif|webp)"), "media"),
 ]
+
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = _SHOW.maxother = 80
+_SHOW.maxlevel, _SHOW.maxlist, _SHOW.maxdict = 2, 4, 4
+
+
+def show(value: object) -> str:
+    """A short one-line ``repr`` of an untrusted value, for error messages."""
+    text = _SHOW.repr(value)
+    return text if len(text) <= 100 else text[:97] + "..."
 
 
 def role_of(path: str) -> str:
     """The role of a content path; :class:`UnsafePathError` for anything else."""
     for pattern, role in PATH_ROLES:
-        if pattern.match(path):
+        if pattern.fullmatch(path):
             return role
-    raise UnsafePathError(f"object path {path!r} is not an allowed content file")
+    raise UnsafePathError(f"object path {show(path)} is not an allowed content file")
 
 
 @dataclass(frozen=True)
@@ -113,7 +125,10 @@ def parse_payload(payload: bytes) -> Manifest:
         body = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ManifestError(f"manifest payload is not JSON: {exc}") from None
-    if not isinstance(body, dict) or body.get("schema") != SCHEMA:
+    except RecursionError:
+        raise ManifestError("manifest payload is not JSON: nested too deeply") from None
+    schema = body.get("schema") if isinstance(body, dict) else None
+    if type(schema) is not int or schema != SCHEMA:
         raise ManifestError(f"manifest schema must be {SCHEMA}")
     version = body.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -134,13 +149,13 @@ def parse_payload(payload: bytes) -> Manifest:
             raise ManifestError("manifest object entries must be mappings")
         path, digest, length, role = (entry.get(k) for k in ("path", "sha256", "length", "role"))
         if not isinstance(path, str) or path in seen:
-            raise ManifestError(f"bad or duplicate object path {path!r}")
+            raise ManifestError(f"bad or duplicate object path {show(path)}")
         if role != role_of(path):
-            raise ManifestError(f"object {path!r} has role {role!r}, expected {role_of(path)!r}")
-        if not isinstance(digest, str) or not HASH_PATTERN.match(digest):
+            raise ManifestError(f"object {path!r} has role {show(role)}, expected {role_of(path)!r}")
+        if not isinstance(digest, str) or not HASH_PATTERN.fullmatch(digest):
             raise ManifestError(f"object {path!r} has a malformed sha256")
         if not isinstance(length, int) or isinstance(length, bool) or not 0 <= length <= MAX_OBJECT_BYTES:
-            raise ManifestError(f"object {path!r} has a bad length {length!r}")
+            raise ManifestError(f"object {path!r} has a bad length {show(length)}")
         seen.add(path)
         objects.append(ObjectEntry(path, digest, length, role))
     if "structure.yaml" not in seen:
