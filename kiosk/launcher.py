@@ -28,6 +28,10 @@ def configure_kivy(fullscreen: bool, size: tuple[int, int] = (1280, 800)) -> Non
 
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "pause_on_minimize", "0")
+    # No multisampling: with software GL (Mesa llvmpipe, common on kiosk PCs without a GPU
+    # driver) 2x MSAA doubled the cost of every frame; shapes are antialiased by KivyMD's
+    # own smooth drawing instructions anyway (bench/PERFORMANCE.md has the figures).
+    Config.set("graphics", "multisamples", "0")
     Config.set("input", "mouse", "mouse,disable_multitouch")
     screen = desktop_size() if fullscreen else None
     if fullscreen:
