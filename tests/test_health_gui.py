@@ -45,6 +45,15 @@ def end_visit_by_idling(app: KioskApp, clock: FakeClock) -> None:
     clock.advance(90 + 30 + 1)
     wait_idle_checks(app)
     assert app.manager.current == "attract" and not app.in_visit
+    advance_frames(5)  # let the attract screen settle before the next visitor touches it
+
+
+def begin(app: KioskApp, language: str | None = None) -> None:
+    tap(app.screens["attract"])
+    assert app.in_visit and app.manager.current == "language"
+    if language:
+        tap(app.screens["language"].button_for(language))
+        assert app.manager.current == "home" and app.visit.language == language
 
 
 def choose(app: KioskApp, language: str) -> None:
@@ -101,8 +110,7 @@ def test_watchdog_pings_come_from_the_ui_loop_and_stop_when_it_freezes(
 def test_usage_figures_follow_real_visits_and_match_kiosk_stats(kiosk, tmp_path: Path) -> None:
     app, clock = kiosk
     # Visit 1: Greek, two guides (one of them twice).
-    tap(app.screens["attract"])
-    tap(app.screens["language"].button_for("el"))
+    begin(app, "el")
     home = app.screens["home"]
     tap(home.topic_card("register-italy"))
     tap(app.root.ids.home_button)
@@ -113,9 +121,9 @@ def test_usage_figures_follow_real_visits_and_match_kiosk_stats(kiosk, tmp_path:
     end_visit_by_idling(app, clock)
     assert app.usage.languages == set() and not app.usage.guide_views  # the tally is gone
     # Visit 2: English, then Bulgarian, finishes the quiz with every answer right.
-    tap(app.screens["attract"])
-    tap(app.screens["language"].button_for("en"))
+    begin(app, "en")
     choose(app, "bg")
+    assert app.visit.language == "bg"
     tap(home.ids.quiz_button)
     quiz_screen = app.screens["quiz"]
     session = app.visit.quiz
@@ -125,7 +133,7 @@ def test_usage_figures_follow_real_visits_and_match_kiosk_stats(kiosk, tmp_path:
     assert quiz_screen.finished
     end_visit_by_idling(app, clock)
     # Visit 3: touches the attract screen, picks nothing, leaves.
-    tap(app.screens["attract"])
+    begin(app)
     end_visit_by_idling(app, clock)
 
     total = session.total
@@ -150,8 +158,7 @@ def test_no_per_visit_record_survives_the_end_of_a_visit(kiosk) -> None:
     app, clock = kiosk
 
     def visit() -> None:
-        tap(app.screens["attract"])
-        tap(app.screens["language"].button_for("el"))
+        begin(app, "el")
         tap(app.screens["home"].topic_card("ep-voting"))
 
     def database_rows() -> list[tuple]:
@@ -188,8 +195,7 @@ def test_running_app_writes_metrics_and_sends_heartbeats(tmp_path: Path) -> None
     app.today = lambda: DAY
     try:
         assert metrics.exists()  # written at start
-        tap(app.screens["attract"])
-        tap(app.screens["language"].button_for("en"))
+        begin(app, "en")
         end_visit_by_idling(app, clock)
         app.take_health_snapshot()
         families = {f.name: f.samples for f in text_string_to_metric_families(metrics.read_text())}
@@ -223,12 +229,10 @@ def test_admin_exports_usage_figures_to_a_usb_stick(tmp_path: Path) -> None:
                            tmp_path / "data", content_dir=CONTENT)
     app.today = lambda: DAY
     try:
-        tap(app.screens["attract"])
-        tap(app.screens["language"].button_for("el"))
+        begin(app, "el")
         tap(app.screens["home"].topic_card("ep-voting"))
         end_visit_by_idling(app, clock)
-        tap(app.screens["attract"])
-        tap(app.screens["language"].button_for("en"))
+        begin(app, "en")
         open_admin(app, clock)
         admin = app.screens["admin"]
         enter_pin(admin, "2468")
