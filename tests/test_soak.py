@@ -1,0 +1,92 @@
+"""Short soak: the random-touch monkey (tests/monkey.py) drives the real app for a while.
+
+It runs ``bench/soak.py`` (the same monkey as the long soak) in a child process on this
+test's display: a crash then fails this test with the child's stack dump instead of
+taking pytest down, and resident memory is that of a fresh kiosk process, not of a test
+process that has already run every other GUI test. The child fails on any exception,
+any ERROR/CRITICAL log record, a broken invariant or memory growth over
+``monkey.MAX_GROWTH_MIB``; this test checks its report.
+
+The long soak is a documented command: ``.venv/bin/python bench/soak.py --touches 20000``.
+``KIOSK_SOAK_TOUCHES`` overrides the number of touches here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+TOUCHES = int(os.environ.get("KIOSK_SOAK_TOUCHES", "2000"))
+SEED = 1
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120 + TOUCHES)  # 0.3-0.5 s a touch on a 2-core machine, software GL
+def test_random_touches_raise_nothing_and_do_not_leak(tmp_path: Path) -> None:
+    from monkey import MAX_GROWTH_MIB
+
+    report = tmp_path / "soak.json"
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "soak.py"), "--touches", str(TOUCHES),
+         "--seed", str(SEED), "--sample-every", str(min(1000, max(1, TOUCHES // 2))),
+         "--json", str(report)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60 + TOUCHES,
+    )
+    output = f"exit {proc.returncode}\n--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-8000:]}"
+    print(proc.stdout)  # the memory curve, for the CI log
+    assert proc.returncode in (0, 1), f"the soak process crashed: {output}"
+    result = json.loads(report.read_text(encoding="utf-8"))
+    assert result["failures"] == [], "\n\n".join(result["failures"])
+    assert result["touches"] >= TOUCHES, output
+    assert result["growth_mib"] is None or result["growth_mib"] <= MAX_GROWTH_MIB, (
+        f"resident memory grew {result['growth_mib']} MiB: {result['memory']}"
+    )
+    assert result["ok"] and proc.returncode == 0, output
+    # the monkey really went around: visits ended by the idle policy, languages switched,
+    # and most screens were reached
+    assert result["idle_resets"] >= 1 and result["language_switches"] >= 1, result
+    assert {"language", "home", "guide", "quiz", "search"} <= set(result["screens"]), result["screens"]
+
+
+# The monkey's own alarm, checked quickly in this process: a fault injected into the app
+# must end the soak with a report that names it.
+
+
+def test_monkey_reports_an_exception_raised_by_a_touch_handler(tmp_path: Path, monkeypatch) -> None:
+    import monkey
+    from kiosk.app import KioskApp
+
+    def broken(self: KioskApp) -> None:
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr(KioskApp, "start_visit", broken)
+    result = monkey.run_soak(5, SEED, tmp_path / "data", sample_every=1000)
+    assert not result.ok and result.touches == 0
+    assert any("injected fault" in f and "start_visit" in f for f in result.failures), result.failures
+
+
+def test_monkey_reports_an_error_logged_by_the_app(tmp_path: Path, monkeypatch) -> None:
+    import logging
+
+    import monkey
+    from kiosk.app import KioskApp
+
+    original = KioskApp.start_visit
+
+    def logs_error(self: KioskApp) -> None:
+        logging.getLogger("kiosk.app").error("injected error record")
+        original(self)
+
+    monkeypatch.setattr(KioskApp, "start_visit", logs_error)
+    result = monkey.run_soak(5, SEED, tmp_path / "data", sample_every=1000)
+    assert not result.ok
+    assert any("injected error record" in f for f in result.failures), result.failures
