@@ -43,10 +43,12 @@ from kiosk.session import IdlePolicy, IdleState
 from kiosk.store import ContentStore, ensure_cache
 from kiosk.visit import HOME, Route, Visit, route
 from kiosk.speech import Speaker, screen_text
+from kiosk.widgets import kv_guard
 from kiosk.widgets.common import KioskButton, KioskLabel, set_shown
 
 import kiosk.widgets.common  # noqa: F401  (registers the widget rules used by every kv)
 
+kv_guard.install()  # before the first widget with a kv rule is made
 Builder.load_file(str(Path(__file__).with_name("app.kv")), encoding="utf-8")
 
 log = logging.getLogger(__name__)
