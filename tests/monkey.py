@@ -598,6 +598,12 @@ class Monkey:
             if ExceptionManager.handle_exception(exc) == ExceptionManager.RAISE:
                 raise
 
+    def context(self) -> str:
+        app = self.app
+        return (f"screen {app.manager.current!r}, language {app.visit.language!r}, text step "
+                f"{app.text_step}, high contrast {app.high_contrast}, history "
+                f"{[r.screen for r in app.visit.history]}\nlast touches:\n  " + "\n  ".join(self.trail))
+
     def check_invariants(self) -> None:
         app = self.app
         current = app.manager.current
@@ -662,12 +668,12 @@ def run_soak(
                     next_sample += sample_every
             except SoakFailure as exc:
                 recorder.add(f"after {monkey.touches} touches on {app.manager.current!r}: {exc}\n"
-                             f"history: {[r.screen for r in app.visit.history]}\nlast touches:\n  "
-                             + "\n  ".join(monkey.trail))
+                             + monkey.context())
                 break
             except Exception as exc:  # noqa: BLE001 - recorded, the soak stops
-                if not recorder.failures:
+                if not recorder.failures:  # (Kivy's ExceptionManager hook has it already)
                     recorder.add_exception(f"after {monkey.touches} touches", exc)
+                recorder.add(f"context of the exception: {monkey.context()}")
                 break
     finally:
         seconds = time.perf_counter() - started
