@@ -19,7 +19,10 @@ class Translator(Observable):
     def __init__(self) -> None:
         super().__init__()
         self.lang = "en"
-        self._observers: list[tuple[Callable[..., Any], Any, Any]] = []
+        # kv rules that use tr._(...), by the uid handed to Kivy's builder: it passes the
+        # uid back to unbind_uid when the rule's widget is freed.
+        self._observers: dict[int, tuple[Callable[..., Any], Any, Any]] = {}
+        self._next_uid = 1
         self._cache: dict[str, gettext.NullTranslations] = {}
         self._current = gettext.NullTranslations()
 
@@ -38,35 +41,49 @@ class Translator(Observable):
         """``text`` translated into ``lang`` without switching (attract screen)."""
         return self._translations(lang).gettext(text)
 
-    # kv's compiler calls fbind(name, func, args) with one positional ``args``.
+    @property
+    def observer_count(self) -> int:
+        """How many kv rules follow the language (they go when their widgets are freed)."""
+        return len(self._observers)
+
+    # kv's compiler calls fbind(name, func, args) with one positional ``args`` and keeps
+    # the returned uid (a false uid would make it forget the binding: it would never be
+    # unbound and the rule of every freed widget would stay here).
     def fbind(self, name: str, func: Callable[..., Any], args: Any = None, **kwargs: Any) -> Any:
         if name == "_":
-            self._observers.append((func, args, kwargs))
-            return None
+            uid = self._next_uid
+            self._next_uid += 1
+            self._observers[uid] = (func, args, kwargs)
+            return uid
         return super().fbind(name, func, args, **kwargs)
 
     def funbind(self, name: str, func: Callable[..., Any], args: Any = None, **kwargs: Any) -> Any:
         if name == "_":
-            key = (func, args, kwargs)
-            if key in self._observers:
-                self._observers.remove(key)
+            for uid, entry in list(self._observers.items()):
+                if entry == (func, args, kwargs):
+                    del self._observers[uid]
+                    break
             return None
         return super().funbind(name, func, args, **kwargs)
+
+    def unbind_uid(self, name: str, uid: int) -> None:
+        if name == "_":
+            self._observers.pop(uid, None)
+            return
+        super().unbind_uid(name, uid)
 
     def switch_lang(self, lang: str) -> None:
         if lang == self.lang and self._observers:
             return
         self.lang = lang
         self._current = self._translations(lang)
-        alive = []
-        for entry in self._observers:
-            func, args, _kwargs = entry
+        for uid, (func, args, _kwargs) in list(self._observers.items()):
+            if uid not in self._observers:  # unbound by an earlier rule in this loop
+                continue
             try:
                 func(args, None, None)
-            except ReferenceError:  # the widget behind a kv rule is gone
-                continue
-            alive.append(entry)
-        self._observers = alive
+            except ReferenceError:  # the widget behind this kv rule is gone
+                self._observers.pop(uid, None)
 
 
 tr = Translator()

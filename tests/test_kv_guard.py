@@ -97,3 +97,34 @@ def test_an_event_handler_that_refers_to_a_freed_widget_is_dropped(source: Sourc
     assert sibling() is None
     probe.ids.watcher.opacity = 0.25  # without the guard: ReferenceError (sibling is gone)
     assert len(probe.seen) == 1
+
+
+def test_freed_widgets_leave_the_translator_and_live_ones_follow_it() -> None:
+    """Kivy unbinds a freed widget's ``tr._(...)`` rules through the uid ``tr`` gave it."""
+    from kivy.uix.label import Label
+
+    from kiosk.i18n import tr
+
+    Builder.load_string(
+        "#:import tr kiosk.i18n.tr\n<GuardTranslatedProbe@Label>:\n    text: tr._('Home')\n",
+        filename="kv_guard_tr_rules",
+    )
+    try:
+        previous = tr.lang
+        gc.collect()
+        before = tr.observer_count
+        kept = Factory.GuardTranslatedProbe()
+        for _ in range(50):
+            Factory.GuardTranslatedProbe()
+        gc.collect()
+        assert tr.observer_count == before + 1  # only the widget still alive
+        tr.switch_lang("el")
+        assert kept.text == "Αρχική" and isinstance(kept, Label)
+        tr.switch_lang("en")
+        assert kept.text == "Home"
+        del kept
+        gc.collect()
+        assert tr.observer_count == before
+    finally:
+        tr.switch_lang(previous)
+        Builder.unload_file("kv_guard_tr_rules")
