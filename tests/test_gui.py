@@ -14,6 +14,7 @@ import pytest
 
 from gui_support import FakeClock, advance_frames, start_app, stop_app, tap, wait_idle_checks  # noqa: I001
 from kivy.base import EventLoop
+from kivy.tests.common import UnitTestTouch
 from kivy.uix.image import Image
 
 from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION
@@ -264,6 +265,33 @@ def test_idle_warning_can_be_extended_repeatedly(kiosk) -> None:
         assert app.warning_visible
         tap(app.warning.ids.continue_button)
         assert not app.warning_visible and app.manager.current == "home"
+
+
+def test_screens_switch_at_once_so_a_touch_right_after_a_switch_is_never_refused(kiosk) -> None:
+    """A screen manager mid-transition drops touches: the next visitor's first touch on
+    the attract screen, a frame after the reset, must start a visit."""
+    from kivy.uix.screenmanager import NoTransition
+
+    app, clock = kiosk
+    advance_frames(5)  # KivyMD's manager used to swap in its 0.2 s animated transition here
+    assert isinstance(app.manager.transition, NoTransition)
+    for _ in range(3):
+        start_visit(app, "el")
+        clock.advance(90 + 30 + 1)
+        wait_idle_checks(app, count=1)
+        assert app.manager.current == "attract" and not app.in_visit
+        advance_frames(1)
+        assert not app.manager.transition.is_active
+        attract = app.screens["attract"]
+        touch = UnitTestTouch(*attract.to_window(*attract.center))
+        touch.touch_down()
+        touch.touch_up()
+        assert app.in_visit and app.manager.current == "language"
+        advance_frames(1)
+        assert not app.manager.transition.is_active
+        tap(app.screens["language"].button_for("el"))
+        clock.advance(90 + 30 + 1)
+        wait_idle_checks(app, count=1)
 
 
 def test_running_out_resets_everything(kiosk) -> None:
