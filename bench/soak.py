@@ -5,10 +5,11 @@ set), then the monkey in ``tests/monkey.py`` touches it ``--touches`` times: mos
 random visible touch target, sometimes anywhere, sometimes the language buttons, now and
 then a drag or the hidden admin gesture (the PIN pad cannot be unlocked: no PIN is
 configured), and every 30-200 touches the visit runs out through the app's idle tick.
-Resident memory (VmRSS after gc.collect()) is read every 1,000 touches. Fails (exit 1)
-on any exception, any ERROR/CRITICAL log record, a broken invariant, or when RSS at the
-end exceeds RSS at the first 1,000-touch mark by more than ``--max-growth`` MiB (default
-``monkey.MAX_GROWTH_MIB``, justified there). A crash kills the process (faulthandler
+Resident memory (VmRSS after gc.collect() and malloc_trim) is read every
+``--sample-every`` touches. Fails (exit 1) on any exception, any ERROR/CRITICAL log
+record, a broken invariant, or when the memory floor (the lowest sample) of the last
+third of the soak is more than ``--max-growth`` MiB above that of the first third
+(default ``monkey.MAX_GROWTH_MIB``, justified there). A crash kills the process (faulthandler
 prints every thread's stack). Prints the memory curve and writes it as JSON.
 
     .venv/bin/python bench/soak.py --touches 20000 --seed 1 [--json bench/soak.json]
@@ -39,7 +40,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the result here")
     parser.add_argument("--sample-every", type=int, default=1000, help="touches between RSS readings")
     parser.add_argument("--max-growth", type=float, default=None,
-                        help="MiB allowed from the first sample mark to the end (default: monkey.MAX_GROWTH_MIB)")
+                        help="MiB the memory floor may rise from the first to the last third of "
+                             "the samples (default: monkey.MAX_GROWTH_MIB)")
     parser.add_argument("--hold-frames", type=int, default=1, help="frames between touch down and up")
     parser.add_argument("--settle-frames", type=int, default=1, help="frames after each release")
     parser.add_argument("--slow-scroll-release", action="store_true",
@@ -106,7 +108,9 @@ def main() -> int:
           f"{result.idle_resets} idle resets, {result.idle_warnings_continued} warnings continued, "
           f"{result.language_switches} language switches, admin PIN pad opened {result.admin_opened}x")
     if result.growth_mib is not None:
-        print(f"growth after the first mark: {result.growth_mib:+.1f} MiB (limit {result.max_growth_mib:.0f} MiB)")
+        print(f"memory floor, last third minus first third of the samples: {result.growth_mib:+.1f} MiB "
+              f"(limit {result.max_growth_mib:.0f} MiB); last sample minus first mark: "
+              f"{result.extra['last_minus_first_sample_mib']:+.1f} MiB")
     problems = result.problems()
     if result.touches < args.touches and not problems:
         problems.append(f"stopped after {result.touches} of {args.touches} touches")

@@ -4,8 +4,8 @@ It runs ``bench/soak.py`` (the same monkey as the long soak) in a child process 
 test's display: a crash then fails this test with the child's stack dump instead of
 taking pytest down, and resident memory is that of a fresh kiosk process, not of a test
 process that has already run every other GUI test. The child fails on any exception,
-any ERROR/CRITICAL log record, a broken invariant or memory growth over
-``monkey.MAX_GROWTH_MIB``; this test checks its report.
+any ERROR/CRITICAL log record, a broken invariant or a rise of the memory floor over
+``monkey.MAX_GROWTH_MIB`` (``monkey.floor_growth``); this test checks its report.
 
 The long soak is a documented command: ``.venv/bin/python bench/soak.py --touches 20000``.
 ``KIOSK_SOAK_TOUCHES`` overrides the number of touches here.
@@ -37,7 +37,7 @@ def test_random_touches_raise_nothing_and_do_not_leak(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "soak.py"), "--touches", str(TOUCHES),
-         "--seed", str(SEED), "--sample-every", str(min(1000, max(1, TOUCHES // 2))),
+         "--seed", str(SEED), "--sample-every", str(min(250, max(1, TOUCHES // 8))),
          "--json", str(report)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60 + TOUCHES,
     )
@@ -55,6 +55,22 @@ def test_random_touches_raise_nothing_and_do_not_leak(tmp_path: Path) -> None:
     # and most screens were reached
     assert result["idle_resets"] >= 1 and result["language_switches"] >= 1, result
     assert {"language", "home", "guide", "quiz", "search"} <= set(result["screens"]), result["screens"]
+
+
+def test_the_leak_measure_sees_a_steady_leak_but_not_a_step_that_comes_back() -> None:
+    from monkey import MAX_GROWTH_MIB, MemorySample, floor_growth
+
+    def samples(values: list[float]) -> list[MemorySample]:
+        return [MemorySample(i * 250, v + 200, v, 1000) for i, v in enumerate(values)]
+
+    # 3 MiB per sample: 80 samples of a 20,000-touch soak, ~200 MiB in all
+    leak = samples([224.0] + [510 + 3 * i for i in range(80)])
+    assert floor_growth(leak) > MAX_GROWTH_MIB
+    # a measured curve (20,000-touch soak, seed 1, every 250 touches, until it stopped at
+    # 1,937): two levels ~80 MiB apart; its last sample minus its first mark is +84.5
+    measured = samples([224.2, 511.1, 521.8, 598.6, 595.8, 594.1, 522.8, 595.6])
+    assert floor_growth(measured) == pytest.approx(522.8 - 511.1)
+    assert floor_growth(samples([224.0, 510])) is None
 
 
 # The monkey's own alarm, checked quickly in this process: a fault injected into the app
