@@ -545,7 +545,9 @@ class Monkey:
         """The hidden gesture: five taps on the top-left corner within four seconds."""
         app = self.app
         corner = app.root.ids.secret_corner
-        if corner.parent is None or app.warning_visible:
+        # The corner is in the top bar, which only exists during a visit (on the attract
+        # screen the top bar is out of the window, though the corner is still its child).
+        if corner.get_root_window() is None or app.warning_visible:
             self.do_target()
             return
         for _ in range(5):
