@@ -12,7 +12,8 @@ does), a fake clock only for the idle policy. All times are wall-clock
     For each step the time of the touch-up is taken, then frames run until the expected
     state holds (the screen manager shows the next screen; for the answer, the quiz shows
     its feedback) and a window ``on_flip`` has happened after it. Latency = that flip -
-    touch-up. Each walk is in another language; the visit then runs out (idle policy) so
+    touch-up (touch-down for attract -> language: the attract screen starts the visit on
+    the down, so the new screen is drawn before the finger lifts). Each walk is in another language; the visit then runs out (idle policy) so
     the next walk starts on the attract screen. p50/p95/max over all steps of all walks.
 (b) Longest frame during a sync. A signed bundle of the full bundled content is built
     with sync/build.py into a temp folder; the app starts with ``[sync] source`` = that
@@ -87,7 +88,8 @@ class FlipRecorder:
 
 def timed_tap(widget: Any, done: Callable[[], bool], flips: FlipRecorder, what: str,
               max_frames: int = 600) -> float:
-    """Tap ``widget``; seconds from touch-up to the first flip after ``done()`` holds."""
+    """Tap ``widget``; seconds from touch-up to the first flip after ``done()`` holds (from
+    touch-down when the app acts on the down, as the attract screen does)."""
     from gui_support import advance_frames, scroll_into_view
     from kivy.base import EventLoop
     from kivy.tests.common import UnitTestTouch
@@ -98,22 +100,31 @@ def timed_tap(widget: Any, done: Callable[[], bool], flips: FlipRecorder, what: 
         raise RuntimeError(f"{what}: already true before the tap")
     x, y = widget.to_window(*widget.center)
     touch = UnitTestTouch(x, y)
+    mark = len(flips.times)
+    started = time.perf_counter()
     touch.touch_down()
     EventLoop.idle()  # the finger rests for a frame
-    mark = len(flips.times)
-    released = time.perf_counter()
-    touch.touch_up()
-    # Index of the first flip that can show the change: most handlers run inside the
-    # release itself (any later flip counts); otherwise the change happens in a frame's
-    # clock phase, before that frame draws, so that frame's flip counts.
-    counted_from = mark if done() else None
+    if done():
+        # The app acted on the touch-down (the attract screen starts a visit at once), so
+        # the new screen's first frame is the first flip after the down, and the
+        # latency counts from the down.
+        counted_from: int | None = mark
+        touch.touch_up()
+    else:
+        mark = len(flips.times)
+        started = time.perf_counter()
+        touch.touch_up()
+        # Index of the first flip that can show the change: most handlers run inside the
+        # release itself (any later flip counts); otherwise the change happens in a
+        # frame's clock phase, before that frame draws, so that frame's flip counts.
+        counted_from = mark if done() else None
     for _ in range(max_frames):
         flips_before = len(flips.times)
         EventLoop.idle()
         if counted_from is None and done():
             counted_from = flips_before
         if counted_from is not None and len(flips.times) > counted_from:
-            return flips.times[counted_from] - released
+            return flips.times[counted_from] - started
     raise RuntimeError(f"{what}: no change and flip within {max_frames} frames")
 
 
