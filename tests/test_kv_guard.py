@@ -1,10 +1,8 @@
-"""Work-arounds for Kivy 2.3.1 gaps that the soak found.
+"""A kv rule of a widget freed while the rule runs must not break the property change.
 
-A kv rule of a widget freed while the rule runs must not break the property change: a
-contrast switch re-colours the theme, every kv rule watching a theme colour runs, and a
-garbage widget's rule lost its ``self`` to a cycle collection in the middle of its own
-expression. These tests force that collection inside the expression. Also: freed widgets
-must leave the translator, and scroll views must not pile up bar-colour callbacks.
+The soak found it: a contrast switch re-colours the theme, every kv rule watching a theme
+colour runs, and a garbage widget's rule lost its ``self`` to a cycle collection in the
+middle of its own expression. These tests force that collection inside the expression.
 """
 from __future__ import annotations
 
@@ -130,35 +128,3 @@ def test_freed_widgets_leave_the_translator_and_live_ones_follow_it() -> None:
     finally:
         tr.switch_lang(previous)
         Builder.unload_file("kv_guard_tr_rules")
-
-
-def test_scroll_views_keep_one_bar_colour_callback_however_often_they_scroll() -> None:
-    from kivy.uix.widget import Widget
-
-    from kiosk.widgets.common import KioskScrollView
-
-    view = KioskScrollView(size=(400, 300))
-    view.add_widget(Widget(size_hint_y=None, height=3000))
-    for step in range(60):
-        view.scroll_y = 1 - step / 60  # each move runs update_from_scroll
-        view.update_from_scroll()
-    callbacks = [c for c in view.get_property_observers("bar_color") if getattr(c, "__name__", "") == "_change_bar_color"]
-    assert len(callbacks) <= 1
-
-
-def test_every_scroll_view_of_the_app_is_the_fixed_one(tmp_path) -> None:
-    from gui_support import start_app, stop_app
-    from kivy.uix.scrollview import ScrollView
-
-    from conftest import CONTENT
-    from kiosk.config import KioskConfig
-    from kiosk.widgets.common import KioskScrollView
-
-    app, _clock = start_app(KioskConfig(), tmp_path / "data", content_dir=CONTENT)
-    try:
-        views = [w for screen in app.screens.values() for w in screen.walk(restrict=True)
-                 if isinstance(w, ScrollView)]
-        assert len(views) >= 8  # (the admin panel's is added when it is unlocked)
-        assert all(isinstance(v, KioskScrollView) for v in views), [type(v) for v in views]
-    finally:
-        stop_app(app)

@@ -10,7 +10,6 @@ from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
 from kivy.uix.image import Image
-from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 from kivymd.uix.card import MDCard
 from kivymd.uix.label import MDLabel
@@ -38,20 +37,6 @@ class KioskButton(MDCard):
     probe_id = StringProperty("")
     """Name under which end-to-end tests find this target."""
     label_color = ColorProperty(None, allownone=True)
-
-
-class KioskScrollView(ScrollView):
-    """Kivy's ScrollView without its scroll-bar binding leak (Kivy 2.3.1).
-
-    ``ScrollView.update_from_scroll`` binds ``_change_bar_color`` to ``bar_color`` on every
-    call but unbinds it once per 0.5 s pause, so each layout change or scroll step during
-    a burst left one more callback on the (long-lived) screen's scroll view: the
-    20,000-touch soak counted ~1.5 more per touch, growing without end.
-    """
-
-    def update_from_scroll(self, *largs: object) -> None:
-        self.funbind("bar_color", self._change_bar_color)  # Kivy binds it again below
-        super().update_from_scroll(*largs)
 
 
 class QRCodeImage(Image):
