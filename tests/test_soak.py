@@ -37,7 +37,7 @@ def test_random_touches_raise_nothing_and_do_not_leak(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "soak.py"), "--touches", str(TOUCHES),
-         "--seed", str(SEED), "--sample-every", str(min(250, max(1, TOUCHES // 8))),
+         "--seed", str(SEED), "--sample-every", str(min(100, max(1, TOUCHES // 20))),
          "--json", str(report)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60 + TOUCHES,
     )
