@@ -49,7 +49,7 @@ from kiosk.config import KioskConfig
 # Memory is sampled every ``sample_every`` touches (after one fixed visit, back on the
 # attract screen, gc.collect() and malloc_trim); the floor of a stretch of the soak is its
 # lowest sample, and growth is the floor of the last third of the samples minus the floor
-# of the first third (the sample at 0 touches, before any screen was built, is left out).
+# of the first third (samples in the first 1,000 touches, the warm-up, are left out).
 # Why the floor and not the last sample minus the first: the samples step between two
 # levels about 80 MiB apart and back (20,000-touch soak, seed 1: 522, 598, 595, 594, 522,
 # 596 MiB...) while the number of Python objects stays flat. Which native memory moves is
@@ -124,12 +124,17 @@ def _resident(sample: MemorySample) -> float:
     return sample.trimmed_mib if sample.trimmed_mib is not None else sample.rss_mib
 
 
-def floor_growth(memory: list[MemorySample]) -> float | None:
+# Samples before this many touches are warm-up: screens, fonts and caches are still being
+# built in more languages, text sizes and themes (memory rises for the first ~500 touches).
+WARM_UP_TOUCHES = 1000
+
+
+def floor_growth(memory: list[MemorySample], warm_up_touches: int = WARM_UP_TOUCHES) -> float | None:
     """The lowest sample of the last third minus the lowest of the first third, in MiB.
 
-    ``memory[0]`` (taken right after start-up, before any screen was built) is left out.
-    None with fewer than two later samples."""
-    later = [_resident(m) for m in memory[1:]]
+    Samples taken before ``warm_up_touches`` are left out. None with fewer than two
+    samples after the warm-up."""
+    later = [_resident(m) for m in memory if m.touches >= warm_up_touches]
     if len(later) < 2:
         return None
     third = max(1, len(later) // 3)
