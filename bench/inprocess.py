@@ -13,8 +13,9 @@ does), a fake clock only for the idle policy. All times are wall-clock
     state holds (the screen manager shows the next screen; for the answer, the quiz shows
     its feedback) and a window ``on_flip`` has happened after it. Latency = that flip -
     touch-up (touch-down for attract -> language: the attract screen starts the visit on
-    the down, so the new screen is drawn before the finger lifts). Each walk is in another language; the visit then runs out (idle policy) so
-    the next walk starts on the attract screen. p50/p95/max over all steps of all walks.
+    the down, so the new screen is drawn before the finger lifts). Each walk is in
+    another language; the visit then runs out (idle policy) so the next walk starts on
+    the attract screen. p50/p95/max over all steps of all walks.
 (b) Longest frame during a sync. A signed bundle of the full bundled content is built
     with sync/build.py into a temp folder; the app starts with ``[sync] source`` = that
     folder and the bundle's public key, on an empty data folder. Frames are timed
