@@ -32,10 +32,14 @@ class Block:
     alt: str = ""
     line: int = 0
     """Line in the source file, for error messages."""
+    anchor: str = ""
+    """Section id of a heading ("municipal" for "## ... {#municipal}"), the same in every language."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("line")
+        if not self.anchor:
+            data.pop("anchor")
         return data
 
     @staticmethod
@@ -46,6 +50,7 @@ class Block:
             items=tuple(tuple(Span(**s) for s in item) for item in data.get("items", ())),
             src=data.get("src", ""),
             alt=data.get("alt", ""),
+            anchor=data.get("anchor", ""),
         )
 
     def plain_text(self) -> str:
@@ -88,6 +93,8 @@ class Document:
     last_reviewed: str
     blocks: tuple[Block, ...]
     file: str = ""
+    review_line: int = 0
+    """Line of ``last_reviewed`` in the file, for the review-age warning."""
 
     def plain_text(self) -> str:
         return "\n".join(b.plain_text() for b in self.blocks)
@@ -152,6 +159,8 @@ class ContentSet:
     """Media files by path relative to the content folder (``media/x.png``)."""
     fingerprint: str = ""
     """SHA-256 over every content file, so a changed folder gives a new cache."""
+    country_sections: tuple[str, ...] = ()
+    """Section ids every country guide has, in order (``country_guide_sections``)."""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from markdown_it.token import Token
 
 logging.getLogger("markdown_it").setLevel(logging.WARNING)
 
+from kiosk.content_dates import resolve_markers
 from kiosk.content_model import (
     Block,
     ContentSet,
@@ -54,6 +55,8 @@ KIVY_MARKUP = re.compile(
     r"\[/?(b|i|u|s|sub|sup|ref|anchor|color|size|font|font_context|font_family|"
     r"font_features|text_language)(=[^\]]*)?\]"
 )
+# "## Municipal elections {#municipal}": a section id, the same in every language.
+HEADING_ANCHOR = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]{0,31})\}\s*$")
 LEFTOVER_EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
@@ -131,6 +134,8 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.lang = "en"
+        """Language of the file being read, for finding dates in its text."""
 
     def rel(self, path: Path) -> str:
         try:
@@ -173,6 +178,13 @@ class _Reader:
                 "use Markdown (**bold**, *italic*) instead",
             )
 
+    def shown_text(self, path: Path, line: int | None, where: str, text: str) -> str:
+        """``text`` with its date markers resolved; an unmarked date is an error."""
+        marked = resolve_markers(text, self.lang)
+        for message in marked.problems:
+            self.error(path, line, f"{where}: {message}")
+        return marked.shown
+
     def require_str(self, path: Path, mapping: Any, key: str, where: str) -> str:
         value = mapping.get(key) if isinstance(mapping, dict) else None
         if not isinstance(value, str) or not value.strip():
@@ -180,6 +192,11 @@ class _Reader:
             return ""
         self.check_text(path, _line(mapping, key), f"{where}.{key}", value)
         return value.strip()
+
+    def require_shown(self, path: Path, mapping: Any, key: str, where: str) -> str:
+        """Like :meth:`require_str` for text a visitor reads: date markers resolved."""
+        value = self.require_str(path, mapping, key, where)
+        return self.shown_text(path, _line(mapping, key), f"{where}.{key}", value) if value else ""
 
 
 # --------------------------------------------------------------------------- structure
@@ -194,7 +211,7 @@ def _read_sources(r: _Reader, path: Path, entry: Any, where: str) -> tuple[Sourc
     for i, src in enumerate(sources):
         title = r.require_str(path, src, "title", f"{where}.sources[{i}]")
         url = r.require_str(path, src, "url", f"{where}.sources[{i}]")
-        if url and not url.startswith(("https://", "http://")):
+        if url and not url.startswith("https://"):
             r.error(path, _line(src, "url"), f"{where}.sources[{i}]: url must start with https://")
         result.append(Source(title, url))
     return tuple(result)
@@ -272,6 +289,8 @@ def _read_structure(r: _Reader) -> dict[str, Any] | None:
             r.error(path, _line(entry, "image"), f"guide '{ident}': image '{_show(image)}' not found")
             image = None
         sources = _read_sources(r, path, entry, f"guide '{ident}'")
+        if country and len(sources) < 2:
+            r.error(path, _line(entry, "sources"), f"guide '{ident}': a country guide needs at least two sources")
         guides.append(GuideDef(ident, pos, country, image, sources))
     if not guides:
         r.error(path, _line(data, "guides"), "'guides' must list at least one guide")
@@ -331,6 +350,14 @@ def _read_structure(r: _Reader) -> dict[str, Any] | None:
         kind = kind if kind in ("course", "resource") else "resource"
         links.append(LinkDef(ident, pos, kind, url, country))
 
+    sections = data.get("country_guide_sections", [])
+    if not isinstance(sections, list) or not all(
+        isinstance(s, str) and HEADING_ANCHOR.fullmatch(f"{{#{s}}}") for s in sections
+    ):
+        r.error(path, _line(data, "country_guide_sections"),
+                "'country_guide_sections' must list section ids such as 'municipal'")
+        sections = []
+
     version_label = data.get("version_label", "")
     if not isinstance(version_label, (str, int, float)) or isinstance(version_label, bool):
         r.error(path, _line(data, "version_label"), "'version_label' must be text like '2026-11-26.1'")
@@ -342,6 +369,7 @@ def _read_structure(r: _Reader) -> dict[str, Any] | None:
         "about_sources": about_sources,
         "questions": questions,
         "links": links,
+        "country_sections": tuple(sections),
     }
 
 
@@ -360,7 +388,7 @@ def _inline_spans(token: Token, r: _Reader, path: Path, line: int) -> tuple[Span
             text = child.content
             if LEFTOVER_EMPHASIS.search(text):
                 r.error(path, line, f"unclosed emphasis marker in {text.strip()!r}")
-            spans.append(Span(text, bold, italic, href))
+            spans.append(Span(r.shown_text(path, line, "text", text), bold, italic, href))
         elif t in ("softbreak", "hardbreak"):
             spans.append(Span(" ", bold, italic, href))
         elif t == "strong_open":
@@ -414,6 +442,8 @@ def _image_block(token: Token, r: _Reader, path: Path, line: int) -> Block | Non
 def parse_markdown(body: str, r: _Reader, path: Path, line_offset: int) -> tuple[Block, ...]:
     tokens = _md.parse(body)
     blocks: list[Block] = []
+    sub_headings: set[int] = set()
+    """Indexes in ``blocks`` of '###' headings."""
     list_stack: list[tuple[str, list[tuple[Span, ...]]]] = []
     i = 0
     while i < len(tokens):
@@ -421,10 +451,20 @@ def parse_markdown(body: str, r: _Reader, path: Path, line_offset: int) -> tuple
         line = (tok.map[0] + 1 + line_offset) if tok.map else line_offset
         if tok.type == "heading_open":
             inline = tokens[i + 1]
+            anchor = ""
+            last = inline.children[-1] if inline.children else None
+            found = HEADING_ANCHOR.search(last.content) if last is not None and last.type == "text" else None
+            if found and last is not None:
+                anchor = found.group(1)
+                last.content = last.content[: found.start()]
+                if tok.tag != "h2":
+                    r.error(path, line, f"section id '{{#{anchor}}}' belongs on a '##' heading")
             spans = _inline_spans(inline, r, path, line)
             if tok.tag not in ("h2", "h3"):
                 r.error(path, line, "use '##' or '###' headings; the title is in the front matter")
-            blocks.append(Block("heading", spans=spans, line=line))
+            if tok.tag == "h3":
+                sub_headings.add(len(blocks))
+            blocks.append(Block("heading", spans=spans, line=line, anchor=anchor))
             i += 3
             continue
         if tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -451,8 +491,9 @@ def parse_markdown(body: str, r: _Reader, path: Path, line_offset: int) -> tuple
         i += 1
     for block in blocks:
         r.check_text(path, block.line, "text", block.plain_text())
-    for first, second in zip(blocks, blocks[1:] + [None]):  # type: ignore[operator]
-        if first.kind == "heading" and (second is None or second.kind == "heading"):
+    for index, (first, second) in enumerate(zip(blocks, blocks[1:] + [None])):  # type: ignore[operator]
+        opens_sub_sections = index not in sub_headings and index + 1 in sub_headings
+        if first.kind == "heading" and (second is None or second.kind == "heading") and not opens_sub_sections:
             r.error(path, first.line, f"section '{first.plain_text()}' is empty")
     return tuple(blocks)
 
@@ -486,8 +527,9 @@ def read_document(r: _Reader, path: Path, doc_id: str, lang: str) -> Document | 
         return None
     for key, line in front.lines.items():
         front.lines[key] = line + 1
-    title = r.require_str(path, front, "title", "front matter")
-    summary = r.require_str(path, front, "summary", "front matter")
+    r.lang = lang
+    title = r.require_shown(path, front, "title", "front matter")
+    summary = r.require_shown(path, front, "summary", "front matter")
     reviewed = front.get("last_reviewed")
     if not isinstance(reviewed, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reviewed):
         r.error(path, _line(front, "last_reviewed"), "'last_reviewed' must be a date YYYY-MM-DD")
@@ -495,7 +537,14 @@ def read_document(r: _Reader, path: Path, doc_id: str, lang: str) -> Document | 
     blocks = parse_markdown("\n".join(lines[end + 1 :]), r, path, line_offset=end + 1)
     if not blocks:
         r.error(path, end + 2, "the guide has no text")
-    return Document(doc_id, lang, title, summary, reviewed, blocks, r.rel(path))
+    seen_anchors: set[str] = set()
+    for block in blocks:
+        if block.anchor in seen_anchors:
+            r.error(path, block.line, f"section id '{{#{block.anchor}}}' is used twice")
+        if block.anchor:
+            seen_anchors.add(block.anchor)
+    review_line = _line(front, "last_reviewed") or 2
+    return Document(doc_id, lang, title, summary, reviewed, blocks, r.rel(path), review_line)
 
 
 # --------------------------------------------------------------------------- translations
@@ -519,8 +568,8 @@ def _read_quiz(r: _Reader, path: Path, lang: str, questions: list[QuestionDef]) 
         if isinstance(entry, dict):
             for key in set(entry) - {"question", "options", "explanation"}:
                 r.error(path, _line(entry, key), f"{where}: unknown field '{_show(key)}'")
-        question = r.require_str(path, entry, "question", where)
-        explanation = r.require_str(path, entry, "explanation", where)
+        question = r.require_shown(path, entry, "question", where)
+        explanation = r.require_shown(path, entry, "explanation", where)
         options = entry.get("options") if isinstance(entry, dict) else None
         if not isinstance(options, dict):
             r.error(path, _line(entry, "options", line), f"{where}: 'options' must map option ids to text")
@@ -534,7 +583,7 @@ def _read_quiz(r: _Reader, path: Path, lang: str, questions: list[QuestionDef]) 
                     f"{where}: option '{_show(oid)}' is not defined in structure.yaml",
                 )
                 continue
-            texts[oid] = r.require_str(path, options, oid, f"{where}.options")
+            texts[oid] = r.require_shown(path, options, oid, f"{where}.options")
         missing = [o for o in by_id[qid].options if o not in texts]
         if missing:
             r.error(path, _line(entry, "options", line), f"{where}: missing option text for {missing}")
@@ -560,8 +609,8 @@ def _read_links(r: _Reader, path: Path, lang: str, links: list[LinkDef]) -> dict
         if isinstance(entry, dict):
             for key in set(entry) - {"label", "description"}:
                 r.error(path, _line(entry, key), f"link '{lid}': unknown field '{_show(key)}'")
-        label = r.require_str(path, entry, "label", f"link '{lid}'")
-        description = r.require_str(path, entry, "description", f"link '{lid}'")
+        label = r.require_shown(path, entry, "label", f"link '{lid}'")
+        description = r.require_shown(path, entry, "description", f"link '{lid}'")
         if label and description:
             result[lid] = LinkText(lid, lang, label, description)
     return result
@@ -582,6 +631,30 @@ def content_fingerprint(root: Path) -> str:
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _check_country_sections(r: _Reader, content: ContentSet) -> None:
+    """Every translation of a country guide has the required sections, in order."""
+    required = list(content.country_sections)
+    if not required:
+        return
+    for guide in content.guides:
+        if not guide.country:
+            continue
+        for language in content.translations.values():
+            doc = language.guides.get(guide.id)
+            if doc is None:
+                continue
+            found = [b.anchor for b in doc.blocks if b.anchor]
+            if found != required:
+                first = next((b.line for b in doc.blocks if b.kind == "heading"), None)
+                r.error(
+                    r.root.parent / doc.file, first,
+                    "a country guide needs the sections "
+                    + ", ".join(f"{{#{s}}}" for s in required)
+                    + " in this order on its '##' headings; found "
+                    + (", ".join(f"{{#{s}}}" for s in found) or "none"),
+                )
 
 
 def load_content(root: str | Path) -> tuple[ContentSet | None, list[Problem]]:
@@ -614,6 +687,7 @@ def load_content(root: str | Path) -> tuple[ContentSet | None, list[Problem]]:
                 content.guides[path.stem] = doc
         if (lang_dir / "about.md").is_file():
             content.about = read_document(r, lang_dir / "about.md", "about", lang)
+        r.lang = lang
         if (lang_dir / "quiz.yaml").is_file():
             content.quiz = _read_quiz(r, lang_dir / "quiz.yaml", lang, structure["questions"])
         if (lang_dir / "links.yaml").is_file():
@@ -652,5 +726,7 @@ def load_content(root: str | Path) -> tuple[ContentSet | None, list[Problem]]:
         translations=translations,
         media=media,
         fingerprint=content_fingerprint(r.root),
+        country_sections=structure["country_sections"],
     )
+    _check_country_sections(r, content_set)
     return content_set, r.problems
