@@ -1,11 +1,15 @@
-"""Per-language completeness of content and UI strings, for ``kiosk-content check``."""
+"""Per-language completeness and review age of content and UI strings, for
+``kiosk-content check``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from kiosk.catalogs import catalog_stats
-from kiosk.content_model import ContentSet
+from kiosk.content_model import ContentSet, Document, Problem
+
+DEFAULT_MAX_REVIEW_AGE_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,8 @@ class LanguageReport:
     """Each label and description counts once."""
     ui: tuple[int, int] | None
     """UI strings translated, or None when there is no catalog folder."""
+    oldest_review: str = ""
+    """The earliest ``last_reviewed`` among the language's guides and about page."""
 
     @property
     def percent(self) -> float:
@@ -39,16 +45,55 @@ def language_report(content: ContentSet, lang: str, locales: Path | None) -> Lan
     if locales is not None and (locales / "kiosk.pot").is_file():
         stats = catalog_stats(locales, lang)
         ui = (stats.translated, stats.total)
-    return LanguageReport(lang, guides, about, (quiz_done, quiz_total), links, ui)
+    reviews = [d.last_reviewed for d in _documents(content, lang) if d.last_reviewed]
+    return LanguageReport(lang, guides, about, (quiz_done, quiz_total), links, ui,
+                          min(reviews, default=""))
+
+
+def _documents(content: ContentSet, lang: str) -> list[Document]:
+    tr = content.translations.get(lang)
+    if tr is None:
+        return []
+    return list(tr.guides.values()) + ([tr.about] if tr.about else [])
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (the month's last day if shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(f"no valid day in {year}-{month:02d}")
+
+
+def review_age_warnings(content: ContentSet, max_months: int, today: date) -> list[Problem]:
+    """A warning for each guide or about page last reviewed more than ``max_months`` ago."""
+    cutoff = months_before(today, max_months).isoformat()
+    warnings = []
+    for lang in sorted(content.translations):
+        for doc in _documents(content, lang):
+            if doc.last_reviewed and doc.last_reviewed < cutoff:
+                warnings.append(Problem(
+                    doc.file, doc.review_line or None,
+                    f"last reviewed {doc.last_reviewed}, more than {max_months} months ago: "
+                    "check it against its sources and update last_reviewed",
+                    "warning",
+                ))
+    return warnings
 
 
 def format_table(reports: list[LanguageReport]) -> str:
-    header = f"{'Language':<10}{'Guides':>9}{'About':>8}{'Quiz':>10}{'Links':>9}{'UI':>9}{'Total':>9}"
+    header = (f"{'Language':<10}{'Guides':>9}{'About':>8}{'Quiz':>10}{'Links':>9}{'UI':>9}"
+              f"{'Total':>9}  Oldest review")
     lines = [header, "-" * len(header)]
     for r in reports:
         ui = f"{r.ui[0]}/{r.ui[1]}" if r.ui else "-"
         lines.append(
             f"{r.lang:<10}{r.guides[0]:>5}/{r.guides[1]:<3}{r.about[0]:>5}/{r.about[1]:<2}"
-            f"{r.quiz[0]:>6}/{r.quiz[1]:<3}{r.links[0]:>5}/{r.links[1]:<3}{ui:>9}{r.percent:>8.1f}%"
+            f"{r.quiz[0]:>6}/{r.quiz[1]:<3}{r.links[0]:>5}/{r.links[1]:<3}{ui:>9}{r.percent:>8.1f}%  {r.oldest_review or '-'}"
         )
     return "\n".join(lines)

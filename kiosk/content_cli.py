@@ -1,7 +1,9 @@
 """The ``kiosk-content`` command for content editors.
 
 ``check CONTENT_DIR`` validates the content folder, prints every problem with its file
-and line, then a per-language completeness table; it exits 1 when there is any error.
+and line (a guide reviewed longer ago than ``--max-review-age`` months is a warning),
+then a per-language completeness table with each language's oldest review; it exits 1
+when there is any error.
 """
 from __future__ import annotations
 
@@ -9,7 +11,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk.completeness import format_table, language_report
+from datetime import date
+
+from kiosk.completeness import (
+    DEFAULT_MAX_REVIEW_AGE_MONTHS,
+    format_table,
+    language_report,
+    review_age_warnings,
+)
 from kiosk.content_source import load_content
 
 
@@ -20,8 +29,11 @@ def _languages(content_langs: list[str], locales: Path | None) -> list[str]:
     return sorted(langs, key=lambda code: (code != "en", code))
 
 
-def cmd_check(content_dir: Path, locales: Path | None) -> int:
+def cmd_check(content_dir: Path, locales: Path | None,
+              max_review_age: int = DEFAULT_MAX_REVIEW_AGE_MONTHS, today: date | None = None) -> int:
     content, problems = load_content(content_dir)
+    if content is not None:
+        problems = problems + review_age_warnings(content, max_review_age, today or date.today())
     if locales is None:
         sibling = content_dir.resolve().parent / "locales"
         locales = sibling if sibling.is_dir() else None
@@ -44,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="validate a content folder and show completeness")
     check.add_argument("content_dir", type=Path)
     check.add_argument("--locales", type=Path, help="UI catalogs (default: ../locales next to it)")
+    check.add_argument("--max-review-age", type=int, default=DEFAULT_MAX_REVIEW_AGE_MONTHS,
+                       metavar="MONTHS",
+                       help="warn about guides last reviewed longer ago than this (default: 12)")
     keygen = sub.add_parser("keygen", help="create an Ed25519 signing key; prints the public key")
     keygen.add_argument("--out", type=Path, required=True, help="private key file (created 0600)")
     build = sub.add_parser("build", help="build a signed bundle from a content folder")
@@ -57,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     publish.add_argument("dest")
     args = parser.parse_args(argv)
     if args.command == "check":
-        return cmd_check(args.content_dir, args.locales)
+        if args.max_review_age < 1:
+            parser.error("--max-review-age must be at least 1 month")
+        return cmd_check(args.content_dir, args.locales, args.max_review_age)
     if args.command == "keygen":
         from sync.keys import generate_key_file
 
