@@ -1,14 +1,24 @@
 """The quiz: one question at a time, in random order, with feedback and a score.
 
 Plain state machine; the quiz screen shows what :class:`QuizSession` says and passes
-the visitor's choices back to it.
+the visitor's choices back to it. :func:`questions_for_country` draws the questions:
+the general ones and those about the country the kiosk shows guides for.
 """
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 
-from kiosk.content_model import QuestionDef
+from kiosk.content_model import GuideDef, QuestionDef
+
+
+def questions_for_country(
+    questions: list[QuestionDef], guides: list[GuideDef], country: str
+) -> list[QuestionDef]:
+    """The general questions and those about ``country``; a question is about a country
+    when the guide that explains it is that country's guide."""
+    country_of = {g.id: g.country for g in guides}
+    return [q for q in questions if country_of.get(q.guide) in (None, country)]
 
 
 class QuizError(RuntimeError):

@@ -8,7 +8,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import tr
 from kiosk.markup import escape_markup
-from kiosk.quiz import QuizSession
+from kiosk.quiz import QuizSession, questions_for_country
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.viewmodels import QuestionView, question_view
 from kiosk.widgets.common import KioskButton, set_shown
@@ -41,8 +41,15 @@ class QuizScreen(KioskScreen):
     def show(self, **params: Any) -> None:
         visit = self.app.visit
         if visit.quiz is None or params.get("restart"):
-            visit.quiz = QuizSession(self.app.store.question_defs(), self.app.rng)
+            visit.quiz = self._new_session()
         self.refresh()
+
+    def _new_session(self) -> QuizSession:
+        store = self.app.store
+        questions = questions_for_country(
+            store.question_defs(), store.guide_defs(), self.app.visit.country
+        )
+        return QuizSession(questions, self.app.rng)
 
     @property
     def session(self) -> QuizSession:
@@ -126,7 +133,7 @@ class QuizScreen(KioskScreen):
         self.app.open_guide(self.session.current.guide)
 
     def restart(self) -> None:
-        self.app.visit.quiz = QuizSession(self.app.store.question_defs(), self.app.rng)
+        self.app.visit.quiz = self._new_session()
         self.refresh()
 
     def option_button(self, option_id: str) -> Any:
