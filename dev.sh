@@ -8,11 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# venv; pycairo (for KivyMD) builds from source; Kivy's window, GL and touch input;
+# venv; pycairo (for KivyMD) and PyICU (sorting country names per language) build from
+# source; Kivy's window, GL and touch input;
 # for the tests: a virtual screen, real clicks and screenshots, a web server and rclone
 # for the content-sync tests; espeak-ng reads the screen aloud (also at run time).
 OS_PACKAGES=(
-  python3-venv python3-dev gcc pkg-config libcairo2-dev
+  python3-venv python3-dev gcc g++ pkg-config libcairo2-dev libicu-dev
   libgl1 libegl1 libgles2 libgl1-mesa-dri libmtdev1
   xsel xvfb xauth xdotool imagemagick xinit
   nginx rclone espeak-ng

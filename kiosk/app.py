@@ -412,6 +412,12 @@ class KioskApp(MDApp):
         else:
             self.go_home()
 
+    def choose_country(self, code: str) -> None:
+        """Show the guides for ``code`` (the visitor lives there, not where the kiosk is)."""
+        self.visit.country = code
+        self.visit.quiz = None  # the quiz asks about the country chosen
+        self.go_home()
+
     def continue_visit(self) -> None:
         self.idle.activity()
         self._hide_warning()

@@ -6,15 +6,15 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
+from kiosk.countries import country_name
+
+__all__ = ["country_name", "format_review_date", "native_name"]
+
 
 def native_name(code: str) -> str:
     """The language's name in that language, capitalised for a button ("Български")."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
-
-
-def country_name(country: str, lang: str) -> str:
-    return Locale.parse(lang).territories.get(country, country)
 
 
 def format_review_date(iso_date: str, lang: str) -> str:

@@ -37,16 +37,11 @@ class Topic:
 
 
 def order_guides(guides: list[GuideDef], country: str) -> list[GuideDef]:
-    """The chosen country's guides first, then the general ones, then other countries'."""
-
-    def rank(g: GuideDef) -> tuple[int, int]:
-        if g.country == country:
-            return (0, g.position)
-        if g.country is None:
-            return (1, g.position)
-        return (2, g.position)
-
-    return sorted(guides, key=rank)
+    """The chosen country's guides first, then the general ones; other countries' guides
+    are left out (the country picker reaches them)."""
+    chosen = [g for g in guides if g.country == country]
+    general = [g for g in guides if g.country is None]
+    return sorted(chosen, key=lambda g: g.position) + sorted(general, key=lambda g: g.position)
 
 
 def home_topics(store: ContentStore, lang: str, country: str) -> list[Topic]:

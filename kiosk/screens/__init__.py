@@ -5,6 +5,7 @@ SCREENS: tuple[str, ...] = (
     "attract",
     "language",
     "home",
+    "countries",
     "guide",
     "quiz",
     "links",

@@ -1,4 +1,5 @@
-"""Home screen: the guides (the kiosk's host country first), the quiz, links and about."""
+"""Home screen: the chosen country's guide (the kiosk's host country until the visitor
+picks another), the general guides, the quiz, links, search and about."""
 from __future__ import annotations
 
 from typing import Any
@@ -33,6 +34,11 @@ class HomeScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._built_for: tuple[str, str, str] | None = None
+        self._country_button = KioskButton(probe_id="country")
+        self._country_button.bind(on_release=lambda _b: self.app.open_screen("countries"))
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        self.ids.country_slot.add_widget(self._country_button)
 
     def _countries(self) -> list[str]:
         return sorted(set(guide_countries(self.app.store)) | {self.app.settings.host_country})
@@ -47,17 +53,12 @@ class HomeScreen(KioskScreen):
         if key == self._built_for:
             return
         self._built_for = key
-        countries = self._countries()
-        self.can_switch_country = len(countries) > 1
+        self.can_switch_country = len(self._countries()) > 1
         self.country_label = tr._("Guides for: {country}").format(
             country=country_name(app.visit.country, lang)
         )
-        slot = self.ids.country_slot
-        slot.clear_widgets()
-        if self.can_switch_country:
-            button = KioskButton(text=self.country_label, probe_id="country")
-            button.bind(on_release=lambda _b: self.next_country())
-            slot.add_widget(button)
+        self._country_button.text = self.country_label + "  ›  " + tr._("Other country")
+        self._country_button.disabled = not self.can_switch_country
         box = self.ids.topics
         box.clear_widgets()
         for topic in home_topics(app.store, lang, app.visit.country):
@@ -77,11 +78,9 @@ class HomeScreen(KioskScreen):
             card.bind(on_release=lambda c: app.open_guide(c.guide_id))
             box.add_widget(card)
 
-    def next_country(self) -> None:
-        countries = self._countries()
-        current = countries.index(self.app.visit.country) if self.app.visit.country in countries else 0
-        self.app.visit.country = countries[(current + 1) % len(countries)]
-        self.refresh()
+    @property
+    def country_button(self) -> KioskButton:
+        return self._country_button
 
     def topic_card(self, guide_id: str) -> Any:
         return next(c for c in self.ids.topics.children if c.guide_id == guide_id)
