@@ -9,5 +9,9 @@ PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
   -o locales/kiosk.pot .
 for po in locales/*/LC_MESSAGES/kiosk.po; do
   lang=$(basename "$(dirname "$(dirname "$po")")")
-  "$PYBABEL" update -D kiosk -i locales/kiosk.pot -d locales -l "$lang" --no-fuzzy-matching --ignore-obsolete
+  # Plural rules come from the locale given here: "pt" alone is Brazilian in CLDR
+  # ("0 pergunta"); the kiosk's Portuguese is European ("0 perguntas").
+  locale="$lang"
+  [ "$lang" = pt ] && locale=pt_PT
+  "$PYBABEL" update -D kiosk -i locales/kiosk.pot -o "$po" -l "$locale" --no-fuzzy-matching --ignore-obsolete
 done
