@@ -13,6 +13,8 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from kiosk.countries import EU_MEMBER_STATES
+
 
 class ConfigError(ValueError):
     """The config file is unreadable or a key has a wrong name, type or value."""
@@ -139,8 +141,12 @@ def _validate(settings: KioskSettings, where: str) -> None:
         raise ConfigError(f"{where}: 'viewing_distance_mm' must be between 200 and 3000")
     if not 0 <= settings.speech_volume <= 100:
         raise ConfigError(f"{where}: 'speech_volume' must be between 0 and 100")
-    if len(settings.host_country) != 2 or not settings.host_country.isupper():
-        raise ConfigError(f"{where}: 'host_country' must be a two-letter code such as 'IT'")
+    if settings.host_country not in EU_MEMBER_STATES:
+        hint = " (Greece is 'GR' in ISO 3166)" if settings.host_country.upper() == "EL" else ""
+        raise ConfigError(
+            f"{where}: 'host_country' must be the ISO code of an EU member state such as 'IT' "
+            f"or 'AT'{hint}, not {settings.host_country!r}"
+        )
 
 
 def parse_config(text: str, path: Path | None = None) -> KioskConfig:
