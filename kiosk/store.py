@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from kiosk.countries import country_name
 from kiosk.content_model import (
     Block,
     ContentError,
@@ -100,6 +101,7 @@ def _write(db: sqlite_utils.Database, content: ContentSet, meta: dict[str, str])
     with db.atomic():
         db["guides"].insert_all(guide_row(g) for g in [about_def, *content.guides])
         texts = []
+        country_of = {g.id: g.country for g in content.guides}
         for lang, tr in content.translations.items():
             docs = list(tr.guides.values()) + ([tr.about] if tr.about else [])
             for doc in docs:
@@ -112,7 +114,12 @@ def _write(db: sqlite_utils.Database, content: ContentSet, meta: dict[str, str])
                         "last_reviewed": doc.last_reviewed,
                         "blocks": json.dumps([b.to_json() for b in doc.blocks]),
                         "body": doc.plain_text(),
-                        "search_title": fold_for_search(doc.title),
+                        # A country's name as CLDR gives it, so "Κύπρος" finds a guide
+                        # that only says "στην Κύπρο".
+                        "search_title": fold_for_search(
+                            f"{doc.title} {country_name(country_of[doc.id], lang)}"
+                            if country_of.get(doc.id) else doc.title
+                        ),
                         "search_body": fold_for_search(doc.plain_text()),
                     }
                 )

@@ -34,10 +34,11 @@ class HomeScreen(KioskScreen):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._built_for: tuple[str, str, str] | None = None
-        self._country_button = KioskButton(probe_id="country")
-        self._country_button.bind(on_release=lambda _b: self.app.open_screen("countries"))
 
     def on_kv_post(self, base_widget: Any) -> None:
+        # Runs inside __init__ (after the kv rule): the one country button, built here once.
+        self._country_button = KioskButton(probe_id="country")
+        self._country_button.bind(on_release=lambda _b: self.app.open_screen("countries"))
         self.ids.country_slot.add_widget(self._country_button)
 
     def _countries(self) -> list[str]:
