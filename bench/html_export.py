@@ -339,7 +339,8 @@ def export(out: Path, content_dir: Path | None = None, settings: KioskSettings |
                                               ("links", "Online course and links", True),
                                               ("search", "Search", True),
                                               ("about", "About this kiosk", False)))
-                label = t(lang, "Guides for: {country}").format(country=country_name(country, lang))
+                label = (t(lang, "Guides for: {country}").format(country=country_name(country, lang))
+                         + "  \u203a  " + t(lang, "Other country"))
                 cards = []
                 for topic in home_topics(store, lang, country):
                     details = esc(topic.summary)

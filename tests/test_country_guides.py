@@ -235,3 +235,13 @@ def test_the_host_country_must_be_an_eu_member_state(code: str, accepted: bool) 
     else:
         with pytest.raises(ConfigError, match="EU member state"):
             parse_config(f'[kiosk]\nhost_country = "{code}"\n')
+
+
+def test_every_link_a_visitor_can_scan_is_https_to_a_well_formed_host(content) -> None:
+    for lang, language in content.translations.items():
+        for doc in language.guides.values():
+            for block in doc.blocks:
+                for href in block.links():
+                    host = urlsplit(href).hostname or ""
+                    assert href.startswith("https://") and host and not host.endswith("."), (lang, doc.id, href)
+                    assert not any(bad in host for bad in NOT_SOURCES), (lang, doc.id, href)
