@@ -19,6 +19,7 @@ CONTENT = ROOT / "content"
 _STRUCTURE = yaml.safe_load((CONTENT / "structure.yaml").read_text(encoding="utf-8"))
 CONTENT_VERSION: str = _STRUCTURE["version_label"]
 GUIDE_IDS: list[str] = [g["id"] for g in _STRUCTURE["guides"]]
+GUIDE_COUNTRIES: dict[str, str | None] = {g["id"]: g.get("country") for g in _STRUCTURE["guides"]}
 CONTENT_LANGUAGES: list[str] = sorted(
     p.name for p in CONTENT.iterdir() if p.is_dir() and p.name != "media"
 )
