@@ -25,7 +25,7 @@ SECTIONS = ["municipal", "european", "candidacy", "ask"]
 NOT_SOURCES = ("te.gob.mx", "theme-one.epthinktank.be", "readkong", "123dok", "eumonitor",
                "sofiaglobe", "brusselstimes", "surinenglish", "stranieriinitalia",
                "messinialive", "athens-times", "lesvospost", "jvmagazine", "rtbf.be",
-               "vrt.be", "theparliamentmagazine")
+               "vrt.be", "theparliamentmagazine", "legislation.gov.uk")
 
 
 @pytest.fixture(scope="module")
