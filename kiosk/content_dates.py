@@ -24,7 +24,6 @@ from babel import Locale
 
 MARKER_KINDS = ("past", "example", "rule")
 _MARKER = re.compile(r"\{([A-Za-z-]+):\s*([^{}]*)\}")
-_STRAY_BRACE = re.compile(r"[{}]")
 _YEAR = re.compile(r"(?<!\d)(1[89]|2[0-9])\d\d(?!\d)")
 _NUMERIC_DATE = re.compile(
     r"(?<![\d.])(?:\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d])|\d{4}-\d{2}-\d{2})(?![\d])"
@@ -111,6 +110,8 @@ def find_dates(text: str, lang: str) -> list[str]:
 
 def resolve_markers(text: str, lang: str) -> MarkedText:
     """The text as shown, and every unmarked date or malformed marker in it."""
+    if "{" not in text and not any(c.isdigit() for c in text):
+        return MarkedText(text, ())  # every date form has a digit: most text has none
     problems: list[str] = []
     shown_parts: list[str] = []
     unmarked_parts: list[str] = []
@@ -131,8 +132,6 @@ def resolve_markers(text: str, lang: str) -> MarkedText:
     shown_parts.append(text[last:])
     unmarked_parts.append(text[last:])
     unmarked = "".join(unmarked_parts)
-    if _STRAY_BRACE.search(unmarked):
-        problems.append("a '{' or '}' outside a date marker such as {past: 9 June 2024}")
     for date in find_dates(unmarked, lang):
         problems.append(
             f"calendar date '{date}' must be marked {{past: ...}}, {{example: ...}} or "

@@ -39,6 +39,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 
+from kiosk.content_dates import find_dates
 from kiosk.content_model import Block, ContentSet, Span
 from kiosk.content_source import ID_PATTERN, IMAGE_SUFFIXES, KIVY_MARKUP, load_content
 from kiosk.markup import escape_markup, spans_text, spans_to_markup
@@ -621,6 +622,8 @@ guides:
     sources:
       - title: A source
         url: https://example.org/source
+      - title: A second source (a country guide needs two)
+        url: https://example.org/source-2
   - id: second
     sources:
       - title: Another source
@@ -1100,10 +1103,12 @@ broad_chars = st.one_of(
     st.characters(exclude_categories=["Cs", "Cc", "Zs", "Zl", "Zp"]),
     st.sampled_from(string.punctuation),
 )
+# "[" opens Kivy markup and "{" a date marker, and a calendar date must stand in a marker:
+# the content check refuses all three, so texts that load exactly leave them out.
 strict_texts = st.text(
-    st.characters(exclude_categories=["Cs", "Cc", "Zl", "Zp"], exclude_characters="["), min_size=1,
+    st.characters(exclude_categories=["Cs", "Cc", "Zl", "Zp"], exclude_characters="[{"), min_size=1,
     max_size=30,
-).filter(str.strip)
+).filter(lambda t: t.strip() and not find_dates(t, "en"))
 broad_texts = st.text(max_size=30)
 
 
