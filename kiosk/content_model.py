@@ -34,12 +34,16 @@ class Block:
     """Line in the source file, for error messages."""
     anchor: str = ""
     """Section id of a heading ("municipal" for "## ... {#municipal}"), the same in every language."""
+    level: int = 2
+    """2 for a '##' section heading, 3 for a '###' sub-heading."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("line")
         if not self.anchor:
             data.pop("anchor")
+        if self.level == 2:
+            data.pop("level")
         return data
 
     @staticmethod
@@ -51,6 +55,7 @@ class Block:
             src=data.get("src", ""),
             alt=data.get("alt", ""),
             anchor=data.get("anchor", ""),
+            level=data.get("level", 2),
         )
 
     def plain_text(self) -> str:

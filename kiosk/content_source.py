@@ -450,8 +450,6 @@ def _image_block(token: Token, r: _Reader, path: Path, line: int) -> Block | Non
 def parse_markdown(body: str, r: _Reader, path: Path, line_offset: int) -> tuple[Block, ...]:
     tokens = _md.parse(body)
     blocks: list[Block] = []
-    sub_headings: set[int] = set()
-    """Indexes in ``blocks`` of '###' headings."""
     list_stack: list[tuple[str, list[tuple[Span, ...]]]] = []
     i = 0
     while i < len(tokens):
@@ -470,9 +468,8 @@ def parse_markdown(body: str, r: _Reader, path: Path, line_offset: int) -> tuple
             spans = _inline_spans(inline, r, path, line)
             if tok.tag not in ("h2", "h3"):
                 r.error(path, line, "use '##' or '###' headings; the title is in the front matter")
-            if tok.tag == "h3":
-                sub_headings.add(len(blocks))
-            blocks.append(Block("heading", spans=spans, line=line, anchor=anchor))
+            level = 3 if tok.tag == "h3" else 2
+            blocks.append(Block("heading", spans=spans, line=line, anchor=anchor, level=level))
             i += 3
             continue
         if tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -499,8 +496,8 @@ def parse_markdown(body: str, r: _Reader, path: Path, line_offset: int) -> tuple
         i += 1
     for block in blocks:
         r.check_text(path, block.line, "text", block.plain_text())
-    for index, (first, second) in enumerate(zip(blocks, blocks[1:] + [None])):  # type: ignore[operator]
-        opens_sub_sections = index not in sub_headings and index + 1 in sub_headings
+    for first, second in zip(blocks, blocks[1:] + [None]):  # type: ignore[operator]
+        opens_sub_sections = second is not None and second.kind == "heading" and second.level > first.level
         if first.kind == "heading" and (second is None or second.kind == "heading") and not opens_sub_sections:
             r.error(path, first.line, f"section '{first.plain_text()}' is empty")
     return tuple(blocks)

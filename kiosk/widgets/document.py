@@ -95,6 +95,8 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
         first_child = len(container.children)
         if block.kind == "heading":
             heading = section_heading("")
+            if block.level > 2:  # a '###' sub-heading reads smaller than its section
+                heading.text_style = "body"
             heading.text = f"[b]{spans_to_markup(block.spans)}[/b]"
             container.add_widget(heading)
         elif block.kind == "paragraph":
