@@ -55,9 +55,23 @@ def scroll_into_view(widget: Any) -> None:
         node = node.parent
 
 
-# A ScrollView holds a touch for up to 0.2 s of clock time before handing it to the
-# widget below; at Kivy's 60 frames per second that is 12 frames, so taps advance 20.
+# A ScrollView hands a short tap to the widget below it only 0.2 s of clock time after
+# the touch ends (Clock.schedule_once(_do_touch_up, .2)). Frames are not capped at
+# 60 per second here (20 frames took 0.25 s, sometimes less), so a fixed count of frames
+# raced that delay and a tap could look ignored: taps advance at least SETTLE_FRAMES
+# frames and at least SETTLE_SECONDS of Kivy's clock.
 SETTLE_FRAMES = 20
+SETTLE_SECONDS = 0.3
+
+
+def settle(frames: int = SETTLE_FRAMES) -> None:
+    """Advance ``frames`` frames, and more until SETTLE_SECONDS of clock time have passed."""
+    from kivy.clock import Clock
+
+    start = Clock.get_time()
+    advance_frames(frames)
+    while Clock.get_time() - start < SETTLE_SECONDS:
+        EventLoop.idle()
 
 
 def tap(widget: Any, frames: int = SETTLE_FRAMES) -> None:
@@ -69,7 +83,7 @@ def tap(widget: Any, frames: int = SETTLE_FRAMES) -> None:
     touch.touch_down()
     advance_frames(1)
     touch.touch_up()
-    advance_frames(frames)
+    settle(frames)
 
 
 def tap_at(x: float, y: float, frames: int = SETTLE_FRAMES) -> None:
@@ -77,7 +91,7 @@ def tap_at(x: float, y: float, frames: int = SETTLE_FRAMES) -> None:
     touch.touch_down()
     advance_frames(1)
     touch.touch_up()
-    advance_frames(frames)
+    settle(frames)
 
 
 def wait_idle_checks(app: KioskApp, count: int = 2) -> None:
