@@ -35,11 +35,6 @@ def _collator(lang: str) -> icu.Collator:
     return icu.Collator.createInstance(icu.Locale(lang))
 
 
-def sorted_names(names: list[str], lang: str) -> list[str]:
-    """``names`` in ``lang``'s alphabetical order."""
-    return sorted(names, key=_collator(lang).getSortKey)
-
-
 def country_choices(codes: list[str] | set[str], lang: str) -> list[CountryChoice]:
     """The countries named in ``lang``, in that language's alphabetical order."""
     choices = [CountryChoice(code, country_name(code, lang)) for code in set(codes)]

@@ -58,6 +58,11 @@ def guide_countries(store: ContentStore) -> list[str]:
     return sorted({g.country for g in store.guide_defs() if g.country})
 
 
+def selectable_countries(store: ContentStore, host_country: str) -> list[str]:
+    """Countries a visitor can pick: those with a guide, and the kiosk's own."""
+    return sorted(set(guide_countries(store)) | {host_country})
+
+
 @dataclass(frozen=True)
 class GuideView:
     guide_id: str

@@ -9,7 +9,7 @@ from typing import Any
 from kiosk.countries import country_choices
 from kiosk.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import guide_countries
+from kiosk.viewmodels import selectable_countries
 from kiosk.widgets.common import KioskButton
 
 load_kv(__file__)
@@ -21,15 +21,10 @@ class CountriesScreen(KioskScreen):
         self._buttons: dict[str, KioskButton] = {}
         self._shown: tuple[str, str] | None = None
 
-    def available(self) -> list[str]:
-        """Countries with a guide in the content, and the kiosk's own country."""
-        app = self.app
-        return sorted(set(guide_countries(app.store)) | {app.settings.host_country})
-
     def refresh(self) -> None:
         self.title = tr._("Choose a country")
         lang = self.app.visit.language
-        codes = self.available()
+        codes = selectable_countries(self.app.store, self.app.settings.host_country)
         grid = self.ids.choices
         for code in set(self._buttons) - set(codes):  # a content update removed a country
             grid.remove_widget(self._buttons.pop(code))

@@ -11,7 +11,7 @@ from kiosk.i18n import tr
 from kiosk.languages import country_name
 from kiosk.markup import escape_markup
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import guide_countries, home_topics
+from kiosk.viewmodels import home_topics, selectable_countries
 from kiosk.widgets.common import KioskButton
 
 load_kv(__file__)
@@ -41,9 +41,6 @@ class HomeScreen(KioskScreen):
         self._country_button.bind(on_release=lambda _b: self.app.open_screen("countries"))
         self.ids.country_slot.add_widget(self._country_button)
 
-    def _countries(self) -> list[str]:
-        return sorted(set(guide_countries(self.app.store)) | {self.app.settings.host_country})
-
     def refresh(self) -> None:
         app = self.app
         lang = app.visit.language
@@ -54,7 +51,7 @@ class HomeScreen(KioskScreen):
         if key == self._built_for:
             return
         self._built_for = key
-        self.can_switch_country = len(self._countries()) > 1
+        self.can_switch_country = len(selectable_countries(app.store, app.settings.host_country)) > 1
         self.country_label = tr._("Guides for: {country}").format(
             country=country_name(app.visit.country, lang)
         )
