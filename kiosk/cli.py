@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from kiosk import paths
-from kiosk.admin import hash_pin
+from kiosk.admin import MAX_PIN_DIGITS, MIN_PIN_DIGITS, check_new_pin, hash_pin
 from kiosk.config import ConfigError, KioskConfig, load_config
 from kiosk.content_model import ContentError
 
@@ -38,7 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="print the kiosk's content status")
     _common(status)
     status.add_argument("--json", action="store_true", required=True, help="print JSON")
-    sub.add_parser("hash-pin", help="read a PIN and print the admin_pin_hash value for the config")
+    sub.add_parser(
+        "hash-pin",
+        help=f"read a PIN ({MIN_PIN_DIGITS}-{MAX_PIN_DIGITS} digits) and print the "
+        "admin_pin_hash value for the config",
+    )
     stats = sub.add_parser("stats", help="print the per-day usage counters")
     _common(stats)
     stats.add_argument("--csv", action="store_true", required=True, help="print CSV")
@@ -73,7 +77,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from sync.errors import SyncError
+    """One update from --source or [sync] source; a web source honours HTTP(S)_PROXY/NO_PROXY."""
+    from sync.errors import DownloadError, SyncError
     from sync.fetch import open_source
     from sync.keys import parse_public_key, trusted_keys
     from sync.updater import sync_once
@@ -85,6 +90,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     keys = [parse_public_key(k) for k in trusted_keys(paths.pinned_keys_file(), config.sync.public_keys)]
     try:
         result = sync_once(open_source(source), keys, data_dir)
+    except DownloadError as exc:  # the source was not reached or answered wrongly
+        print(f"kiosk sync: failed: {exc}", file=sys.stderr)
+        return 1
     except SyncError as exc:
         print(f"kiosk sync: rejected: {exc}", file=sys.stderr)
         return 1
@@ -158,13 +166,21 @@ def cmd_selftest(args: argparse.Namespace) -> int:
 
 
 def cmd_hash_pin() -> int:
+    """Read a new admin PIN (twice on a terminal, once from a pipe) and print its hash.
+
+    A PIN that is not 6 to 12 digits is refused on stderr with exit code 2, printing nothing."""
     if sys.stdin.isatty():
-        pin = getpass.getpass("New admin PIN (4-12 digits): ")
+        pin = getpass.getpass(f"New admin PIN ({MIN_PIN_DIGITS}-{MAX_PIN_DIGITS} digits): ")
         if getpass.getpass("Repeat it: ") != pin:
-            print("kiosk: the two PINs differ", file=sys.stderr)
+            print("kiosk hash-pin: the two PINs differ", file=sys.stderr)
             return 2
     else:
         pin = sys.stdin.readline().strip()
+    try:
+        check_new_pin(pin)
+    except ValueError as exc:
+        print(f"kiosk hash-pin: refused: {exc}", file=sys.stderr)
+        return 2
     print(hash_pin(pin))
     return 0
 

@@ -13,7 +13,9 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from kiosk.admin import parse_pin_hash
 from kiosk.countries import EU_MEMBER_STATES
+from sync.keys import parse_public_key
 
 
 class ConfigError(ValueError):
@@ -39,7 +41,11 @@ class KioskSettings:
     fullscreen: bool = True
     """Borderless screen-sized window with the cursor hidden."""
     admin_pin_hash: str = ""
-    """Output of ``kiosk hash-pin``; empty means the admin screen cannot be opened."""
+    """Output of ``kiosk hash-pin``; empty means the admin screen cannot be opened.
+
+    Checked at load: ``pbkdf2_sha256$<iterations>$<salt>$<hash>`` with at least
+    ``kiosk.admin.MIN_PIN_ITERATIONS`` iterations, a salt of at least 16 bytes and a
+    32-byte hash (see ``kiosk.admin.parse_pin_hash``)."""
     attract_cycle_seconds: float = 3.0
     """How long each language's "Touch to start" stays on the attract screen."""
     speech_volume: float = 80.0
@@ -56,6 +62,9 @@ class SyncSettings:
 
     source: str = ""
     public_keys: tuple[str, ...] = ()
+    """Keys trusted besides the pinned ones, ``ed25519:<base64 of 32 bytes>`` each.
+
+    Checked at load with ``sync.keys.parse_public_key``."""
     interval_seconds: float = 900.0
 
 
@@ -165,8 +174,27 @@ def parse_config(text: str, path: Path | None = None) -> KioskConfig:
     sync = _build(SyncSettings, f"{name} [sync]", data.get("sync", {}))
     health = _build(HealthSettings, f"{name} [health]", data.get("health", {}))
     _validate(kiosk, f"{name} [kiosk]")
+    _validate_pin_hash(kiosk, name)
+    _validate_public_keys(sync, name)
     _validate_health(health, f"{name} [health]")
     return KioskConfig(kiosk=kiosk, sync=sync, health=health, path=path)
+
+
+def _validate_pin_hash(settings: KioskSettings, name: str) -> None:
+    if not settings.admin_pin_hash:
+        return
+    try:
+        parse_pin_hash(settings.admin_pin_hash)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: [kiosk] admin_pin_hash: {exc}") from None
+
+
+def _validate_public_keys(settings: SyncSettings, name: str) -> None:
+    for index, text in enumerate(settings.public_keys):
+        try:
+            parse_public_key(text)
+        except ValueError as exc:
+            raise ConfigError(f"{name}: [sync] public_keys[{index}]: {exc}") from None
 
 
 def _validate_health(settings: HealthSettings, where: str) -> None:

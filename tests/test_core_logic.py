@@ -5,9 +5,10 @@ import random
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from conftest import CONTENT
-from kiosk.admin import AdminGate, SecretTapGesture, hash_pin, verify_pin
+from kiosk.admin import MIN_PIN_ITERATIONS, AdminGate, SecretTapGesture, hash_pin, verify_pin
 from kiosk.config import ConfigError, load_config, parse_config
 from kiosk.content_model import QuestionDef, Span
 from kiosk.markup import escape_markup, spans_to_markup
@@ -16,6 +17,9 @@ from kiosk.session import IdlePolicy, IdleState
 from kiosk.store import ContentStore, ensure_cache
 from kiosk.viewmodels import GuideView, guide_view, home_topics, links_view, localized, order_guides
 from kiosk.visit import HOME, Visit, route
+from sync.keys import public_key_string
+
+KEY = public_key_string(Ed25519PrivateKey.generate().public_key())
 
 
 class Clock:
@@ -85,21 +89,26 @@ def test_visit_reset_forgets_everything() -> None:
 
 
 def test_pin_hash_and_gate_lockout() -> None:
-    stored = hash_pin("2468")
-    assert verify_pin("2468", stored) and not verify_pin("2469", stored)
-    assert not verify_pin("2468", "garbage") and not verify_pin("2468", "")
+    stored = hash_pin("246802", iterations=MIN_PIN_ITERATIONS)
+    assert verify_pin("246802", stored) and not verify_pin("246803", stored)
+    assert not verify_pin("246802", "garbage") and not verify_pin("246802", "")
     with pytest.raises(ValueError):
-        hash_pin("12a4")
+        hash_pin("12a456")
+    with pytest.raises(ValueError):
+        hash_pin("2468")  # four digits are no longer enough
     clock = Clock()
-    gate = AdminGate(stored, clock, max_tries=5, lockout_seconds=300)
+    gate = AdminGate(stored, clock)  # no state file: the count lives in memory
     for left in (4, 3, 2, 1):
-        assert gate.try_pin("0000").tries_left == left
-    locked = gate.try_pin("0000")
-    assert not locked.accepted and locked.locked_for == 300
-    clock.now = 299
-    assert not gate.try_pin("2468").accepted  # even the right PIN is refused while locked
-    clock.now = 301
-    assert gate.try_pin("2468").accepted
+        assert gate.try_pin("000000").tries_left == left
+    locked = gate.try_pin("000000")
+    assert not locked.accepted and locked.locked_for == 30
+    clock.now = 29
+    assert not gate.try_pin("246802").accepted  # even the right PIN is refused while locked
+    clock.now = 31
+    assert gate.try_pin("000000").locked_for == 60  # one more wrong PIN doubles the lock
+    clock.now = 92
+    assert gate.try_pin("246802").accepted
+    assert gate.try_pin("000000").tries_left == 4  # the right PIN reset the count
 
 
 def test_secret_gesture_needs_five_quick_taps() -> None:
@@ -113,9 +122,10 @@ def test_secret_gesture_needs_five_quick_taps() -> None:
 
 def test_config_only_sync_table_is_complete(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
-    path.write_text('[sync]\nsource = "https://example.org/bundle"\npublic_keys = ["abc"]\n', encoding="utf-8")
+    path.write_text(f'[sync]\nsource = "https://example.org/bundle"\npublic_keys = ["{KEY}"]\n',
+                    encoding="utf-8")
     config = load_config(path)
-    assert config.sync.public_keys == ("abc",)
+    assert config.sync.public_keys == (KEY,)
     assert config.kiosk.idle_timeout == 90 and config.kiosk.warning_seconds == 30
     assert config.kiosk.languages == ("en", "bg", "el", "it", "es", "ro", "pl", "pt", "fr", "de")
 
@@ -130,6 +140,10 @@ def test_config_only_sync_table_is_complete(tmp_path: Path) -> None:
         ("[kiosk]\ndefault_language = 'fi'\n", "'default_language' 'fi' is not in 'languages'"),
         ("[kiosk\n", "not valid TOML"),
         ("[kiosks]\n", "unknown table"),
+        ("[kiosk]\nadmin_pin_hash = 'pbkdf2_sha256$1000$c2FsdA==$aGFzaA=='\n",
+         "kiosk.toml: [kiosk] admin_pin_hash: 1000 iterations are too few (at least 100000)"),
+        ("[sync]\npublic_keys = ['abc']\n",
+         "kiosk.toml: [sync] public_keys[0]: public key must start with 'ed25519:'"),
     ],
 )
 def test_config_errors_name_the_key(text: str, message: str) -> None:
