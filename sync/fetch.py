@@ -2,12 +2,16 @@
 
 Every download has a length cap and an overall deadline; web requests use one requests
 Session with retries and back-off, send ``If-None-Match`` for the manifest, and resume a
-partly downloaded object with a ``Range`` request.
+partly downloaded object with a ``Range`` request. The Session trusts the environment, so
+the standard proxy variables (``HTTP_PROXY``, ``HTTPS_PROXY``, ``NO_PROXY``) apply; every
+failure message names the source and the proxy in use, never a user name or password.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import socket
+import ssl
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +19,8 @@ from typing import Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies, select_proxy
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.util import Retry
 
@@ -63,6 +69,89 @@ def declared_length(response: requests.Response, what: str) -> int | None:
     return int(text)
 
 
+def redact_url(url: str) -> str:
+    """``url`` without the user name and password its authority may carry, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{authority.rpartition('@')[2]}{slash}{path}"
+
+
+def proxy_for(session: requests.Session, url: str) -> str | None:
+    """The proxy ``session`` uses for ``url``, without credentials; None when direct."""
+    try:
+        proxies: dict[str, str] = {}
+        if session.trust_env:  # what requests itself does: the environment first, then the session
+            proxies.update(get_environ_proxies(url, no_proxy=session.proxies.get("no_proxy")))
+        for scheme, value in session.proxies.items():
+            proxies.setdefault(scheme, value)
+        proxy = select_proxy(url, proxies)
+    except ValueError:
+        return "(an unreadable proxy setting)"
+    if not proxy:
+        return None
+    # A proxy URL has no path, so everything up to its last "@" is user name and password,
+    # even when it is written without a scheme or with a "/" in the password.
+    scheme, sep, rest = proxy.partition("://")
+    if not sep:
+        scheme, rest = "", proxy
+    return f"{scheme}{sep}{rest.rpartition('@')[2]}"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and every exception it wraps (requests and urllib3 nest them several deep)."""
+    found: list[BaseException] = []
+    stack = [exc]
+    while stack and len(found) < 50:
+        current = stack.pop()
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        for inner in (getattr(current, "reason", None), current.__cause__, current.__context__,
+                      *current.args):
+            if isinstance(inner, BaseException):
+                stack.append(inner)
+    return found
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A short reason for a failed request; it never quotes a URL, so no password can leak."""
+    causes = _causes(exc)
+
+    def has(*kinds: type[BaseException]) -> bool:
+        return any(isinstance(c, kinds) for c in causes)
+
+    if has(requests.exceptions.InvalidProxyURL):
+        return "the proxy setting is not a valid URL"
+    if any(isinstance(c, requests.exceptions.InvalidSchema) and "SOCKS" in str(c) for c in causes):
+        return "SOCKS proxies are not supported (use an HTTP proxy)"
+    if has(requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
+           requests.exceptions.MissingSchema):
+        return "the source URL or the proxy setting is not a valid URL"
+    if has(socket.gaierror, NameResolutionError):
+        reason = "the host name could not be resolved"
+    elif has(ConnectionRefusedError):
+        reason = "connection refused"
+    elif has(ConnectionResetError):
+        reason = "connection reset"
+    elif has(requests.exceptions.SSLError, ssl.SSLError):
+        reason = "TLS failed (certificate or handshake)"
+    elif has(requests.exceptions.Timeout, ConnectTimeoutError, TimeoutError):
+        reason = "no answer in time"
+    else:
+        tunnel = [str(c.args[0]) for c in causes if isinstance(c, OSError) and c.args
+                  and str(c.args[0]).startswith("Tunnel connection failed: ")]
+        errors = [c for c in causes if isinstance(c, OSError) and c.strerror]
+        if tunnel:  # an HTTPS source: the proxy answered CONNECT with an error status
+            reason = "it refused the HTTPS tunnel: " + tunnel[0].split(": ", 1)[1][:80]
+        else:
+            reason = errors[-1].strerror if errors else type(exc).__name__
+    if has(requests.exceptions.ProxyError):
+        return f"the proxy failed: {reason}"
+    return reason
+
+
 def finish_object(partial: Path, digest: str, length: int) -> None:
     """Check a downloaded object's length and hash; remove it if they do not match."""
     size = partial.stat().st_size
@@ -83,6 +172,7 @@ class HttpSource:
         self.base_url = base_url.rstrip("/") + "/"
         self.limits = limits
         self.session = requests.Session()
+        self.session.trust_env = True  # the default, stated: HTTP(S)_PROXY and NO_PROXY apply
         self.session.headers["User-Agent"] = USER_AGENT
         retry = Retry(
             total=limits.retries,
@@ -100,6 +190,12 @@ class HttpSource:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
+    def describe(self) -> str:
+        """The source for messages: its URL and the proxy in use, without credentials."""
+        proxy = proxy_for(self.session, self.base_url)
+        route = f"through proxy {proxy}" if proxy else "(direct, no proxy)"
+        return f"{redact_url(self.base_url)} {route}"
+
     def _get(self, path: str, headers: dict[str, str]) -> requests.Response:
         try:
             response = self.session.get(
@@ -108,28 +204,38 @@ class HttpSource:
                 stream=True,
                 timeout=(self.limits.connect_timeout, self.limits.read_timeout),
             )
-        except requests.RequestException as exc:
-            raise DownloadError(f"cannot reach {self.base_url}: {type(exc).__name__}") from None
+        except (requests.RequestException, Urllib3Error, OSError, ValueError) as exc:
+            raise DownloadError(f"cannot reach {self.describe()}: {failure_reason(exc)}") from None
         return response
 
+    def _refused(self, response: requests.Response, what: str) -> DownloadError:
+        """Close an unexpected answer; the error to raise names the source, proxy and status."""
+        response.close()
+        hint = " (the proxy wants a user name and password)" if response.status_code == 407 else ""
+        return DownloadError(f"{what} from {self.describe()}: the answer was HTTP "
+                             f"{response.status_code}{hint}")
+
     def _stream(self, response: requests.Response, sink, cap: int, deadline: float, what: str) -> int:
+        where = f"{what} from {redact_url(self.base_url)}"
         received = 0
         try:
             while True:
                 if time.monotonic() > deadline:
-                    raise DeadlineError(f"{what}: not complete before its deadline (server too slow)")
+                    raise DeadlineError(
+                        f"{where}: not complete before its deadline (server too slow)"
+                    )
                 block = response.raw.read1(CHUNK)
                 if not block:
                     return received
                 received += len(block)
                 if received > cap:
-                    raise TooLargeError(f"{what}: longer than the {cap} bytes allowed")
+                    raise TooLargeError(f"{where}: longer than the {cap} bytes allowed")
                 sink(block)
         except (requests.RequestException, Urllib3Error, OSError, ValueError) as exc:
             # urllib3 raises its own errors for a body cut short (ProtocolError) or too slow
             if isinstance(exc, DownloadError):
                 raise
-            raise DownloadError(f"{what}: connection failed ({type(exc).__name__})") from None
+            raise DownloadError(f"{where}: connection failed ({failure_reason(exc)})") from None
         finally:
             response.close()
 
@@ -142,8 +248,7 @@ class HttpSource:
             response.close()
             return ManifestResponse(None, etag)
         if response.status_code != 200:
-            response.close()
-            raise DownloadError(f"manifest: the server answered HTTP {response.status_code}")
+            raise self._refused(response, "manifest")
         declared = declared_length(response, "manifest") or 0
         if declared > MAX_MANIFEST_BYTES:
             response.close()
@@ -170,8 +275,7 @@ class HttpSource:
             elif response.status_code == 200:
                 mode, have = "wb", 0
             else:
-                response.close()
-                raise DownloadError(f"object {digest[:12]}: the server answered HTTP {response.status_code}")
+                raise self._refused(response, f"object {digest[:12]}")
             declared = declared_length(response, f"object {digest[:12]}")
             if declared is not None and declared > length - have:
                 response.close()
@@ -191,6 +295,11 @@ class FolderSource:
         self.root = root
 
     def get_manifest(self, etag: str | None) -> ManifestResponse:
+        if not self.root.is_dir():
+            raise DownloadError(
+                f"content source folder {self.root} does not exist or is not a folder "
+                "(is the USB stick or network share mounted?)"
+            )
         path = self.root / "manifest.signed"
         try:
             with open(path, "rb") as fh:
@@ -219,6 +328,7 @@ class FolderSource:
 
 
 def open_source(source: str, limits: FetchLimits = FetchLimits()) -> Source:
+    """The source named by ``source``: a web server for an http(s) URL, else a folder."""
     if source.startswith(("http://", "https://")):
         return HttpSource(source, limits)
     return FolderSource(Path(source))

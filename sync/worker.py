@@ -1,36 +1,24 @@
 """The kiosk's background updater: polls the configured source with jitter, off the UI thread.
 
 It runs :func:`sync.updater.sync_once` in its own thread (with its own database
-connections), only when the source is reachable, and reports each outcome through a
-callback; the UI decides when to switch to new content (between visits).
+connections) and reports each outcome, success or failure, through a callback; the UI
+decides when to switch to new content (between visits). There is no "online" probe of its
+own: a web source is fetched with requests, which honours the standard proxy variables
+(``HTTP_PROXY``, ``HTTPS_PROXY``, ``NO_PROXY``), and an attempt that cannot reach the source
+is reported and counted in ``sync/state.json`` like any other failed update.
 """
 from __future__ import annotations
 
 import random
-import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from sync.errors import SyncError
-from sync.fetch import open_source
+from sync.fetch import FetchLimits, open_source, redact_url
 from sync.updater import SyncResult, sync_once
-
-
-def source_reachable(source: str, timeout: float = 3.0) -> bool:
-    """Whether the network path to ``source`` is up (a TCP connection), or the folder exists."""
-    if not source.startswith(("http://", "https://")):
-        return Path(source).is_dir()
-    parts = urlsplit(source)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 def next_delay(interval: float, rng: random.Random) -> float:
@@ -39,6 +27,8 @@ def next_delay(interval: float, rng: random.Random) -> float:
 
 
 class SyncWorker:
+    """A daemon thread that runs one update every ``interval`` seconds (or when woken)."""
+
     def __init__(
         self,
         source: str,
@@ -47,6 +37,7 @@ class SyncWorker:
         interval: float,
         on_result: Callable[[SyncResult | None, str | None], None],
         rng: random.Random | None = None,
+        limits: FetchLimits = FetchLimits(),
     ) -> None:
         self.source = source
         self.public_keys = public_keys
@@ -54,33 +45,38 @@ class SyncWorker:
         self.interval = interval
         self.on_result = on_result
         self.rng = rng or random.Random()
+        self.limits = limits
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="content-sync", daemon=True)
 
     def start(self) -> None:
+        """Start the polling thread; its first update comes 5-30 s later, or at poll_now."""
         self.thread.start()
 
     def stop(self) -> None:
+        """Ask the thread to end; an update in progress finishes first."""
         self._stop.set()
         self._wake.set()
 
     def poll_now(self) -> None:
+        """Wake the thread for an update now instead of at the next interval."""
         self._wake.set()
 
     def run_once(self, source: str | None = None) -> tuple[SyncResult | None, str | None]:
-        """One update (also used for a USB import); never raises."""
+        """One update (also a USB import): (result, None) or (None, error); never raises."""
+        # An unreachable source is an error like any other; sync_once has recorded it in
+        # sync/state.json (last_error, error_count) before it reaches the caller.
         with self._lock:
             chosen = source or self.source
-            if not source_reachable(chosen):
-                return None, None  # offline: nothing to report, try again later
             try:
-                return sync_once(open_source(chosen), self.public_keys, self.data_dir), None
+                fetched_from = open_source(chosen, self.limits)
+                return sync_once(fetched_from, self.public_keys, self.data_dir), None
             except SyncError as exc:
                 return None, str(exc)
             except Exception as exc:  # noqa: BLE001 - a worker must never die
-                return None, f"unexpected error: {type(exc).__name__}: {exc}"
+                return None, f"{redact_url(chosen)}: unexpected error: {type(exc).__name__}: {exc}"
 
     def _run(self) -> None:
         delay = self.rng.uniform(5, 30)  # do not hit the server the moment every kiosk boots
@@ -90,6 +86,5 @@ class SyncWorker:
             if self._stop.is_set():
                 return
             result, error = self.run_once()
-            if result is not None or error is not None:
-                self.on_result(result, error)
+            self.on_result(result, error)
             delay = next_delay(self.interval, self.rng)

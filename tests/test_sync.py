@@ -493,3 +493,18 @@ def test_find_bundles_on_mounted_sticks(tmp_path: Path, published: Path) -> None
     shutil.copytree(published, stick)
     assert find_bundles((tmp_path / "media",)) == [stick]
     assert find_bundles((tmp_path / "nothing-here",)) == []
+
+
+def test_a_missing_source_folder_is_reported_and_counted_not_skipped(tmp_path: Path, key) -> None:
+    from sync.worker import SyncWorker
+
+    data = tmp_path / "kiosk"
+    share = tmp_path / "mnt" / "content-share"  # a configured folder source, not mounted
+    stick = tmp_path / "media" / "kiosk" / "USB-STICK" / "bundle"  # pulled out mid-import
+    worker = SyncWorker(str(share), key[1], data, 900, lambda _result, _error: None)
+    for folder, attempt in ((share, worker.run_once()), (stick, worker.run_once(str(stick)))):
+        assert attempt == (None, f"content source folder {folder} does not exist or is not a "
+                                 "folder (is the USB stick or network share mounted?)")
+    report = status(data)
+    assert report["error_count"] == 2 and str(stick) in report["last_error"]
+    assert current_cache_path(data) is None
