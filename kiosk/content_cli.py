@@ -1,9 +1,9 @@
 """The ``kiosk-content`` command for content editors.
 
-``check CONTENT_DIR`` validates the content folder, prints every problem with its file
-and line (a guide reviewed longer ago than ``--max-review-age`` months is a warning),
-then a per-language completeness table with each language's oldest review; it exits 1
-when there is any error.
+``check CONTENT_DIR`` validates the content folder (decoding every image, see
+:mod:`kiosk.image_check`), prints every problem with its file and line (a guide
+reviewed longer ago than ``--max-review-age`` months is a warning), then a per-language
+completeness table with each language's oldest review; it exits 1 when there is any error.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from kiosk.completeness import (
     review_age_warnings,
 )
 from kiosk.content_source import load_content
+from kiosk.image_check import content_image_problems
 
 
 def _languages(content_langs: list[str], locales: Path | None) -> list[str]:
@@ -32,6 +33,7 @@ def _languages(content_langs: list[str], locales: Path | None) -> list[str]:
 def cmd_check(content_dir: Path, locales: Path | None,
               max_review_age: int = DEFAULT_MAX_REVIEW_AGE_MONTHS, today: date | None = None) -> int:
     content, problems = load_content(content_dir)
+    problems = problems + content_image_problems(content_dir)
     if content is not None:
         problems = problems + review_age_warnings(content, max_review_age, today or date.today())
     if locales is None:
@@ -67,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--key", type=Path, required=True, help="private key file")
     build.add_argument("--version", type=int, help="version number (default: published + 1)")
     build.add_argument("--expires-days", type=int, default=365)
+    build.add_argument("--scale-images", action="store_true",
+                       help="publish pictures over the size limit as scaled-down copies "
+                            "(the content folder is not changed)")
     publish = sub.add_parser("publish", help="copy a publish folder to a folder or rclone remote")
     publish.add_argument("publish_dir", type=Path)
     publish.add_argument("dest")
@@ -89,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             version = build_bundle(args.content_dir, args.out, args.key, args.version,
-                                   args.expires_days, progress=lambda m: print(m, file=sys.stderr))
+                                   args.expires_days, progress=lambda m: print(m, file=sys.stderr),
+                                   scale_images=args.scale_images)
         except (BuildError, OSError, ValueError) as exc:
             print(f"kiosk-content build: {exc}", file=sys.stderr)
             return 1

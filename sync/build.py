@@ -13,35 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from kiosk.atomic_file import write_atomically
 from kiosk.content_source import load_content
+from kiosk.image_check import ImageRejected, content_image_problems, scale_to_limits
 from sync.errors import ManifestError
 from sync.keys import load_private_key
 from sync.manifest import ObjectEntry, encode_payload, parse_payload, role_of, sign
-
 MANIFEST_NAME = "manifest.signed"
 
 
 class BuildError(Exception):
     """The content cannot be published; the message lists why."""
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def replace_manifest(path: Path, data: bytes) -> None:
@@ -66,6 +52,25 @@ def content_files(content_dir: Path) -> list[tuple[str, bytes]]:
     return files
 
 
+def scaled_media(content_dir: Path, progress: Callable[[str], None]) -> dict[str, bytes]:
+    """Scaled-down copies of the pictures in ``media/`` that are over the size limits, by
+    path relative to ``content_dir``; one that cannot be scaled is reported by ``progress``
+    (and then refused by the image check)."""
+    scaled = {}
+    media = content_dir / "media"
+    for path in sorted(p for p in media.rglob("*") if p.is_file()) if media.is_dir() else []:
+        rel = path.relative_to(content_dir).as_posix()
+        try:
+            result = scale_to_limits(path.read_bytes(), path.name)
+        except ImageRejected as exc:
+            progress(f"not scaled {rel}: {exc}")
+            continue
+        if result is not None:
+            scaled[rel], (old_w, old_h), (new_w, new_h) = result
+            progress(f"scaled {rel}: {old_w} x {old_h} -> {new_w} x {new_h} pixels")
+    return scaled
+
+
 def published_version(out: Path) -> int:
     manifest = out / MANIFEST_NAME
     if not manifest.is_file():
@@ -85,14 +90,22 @@ def build(
     expires_days: int = 365,
     now: datetime | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
+    scale_images: bool = False,
 ) -> int:
-    """Build a signed bundle; return its version. Nothing is written if the content fails."""
+    """Build a signed bundle; return its version. Nothing is written if the content fails
+    its checks, which include decoding every image (:mod:`kiosk.image_check`).
+
+    With ``scale_images``, a still picture over the size limits is published as a copy
+    scaled down to fit 4096 x 4096; the file in the content folder is not changed.
+    """
     content, problems = load_content(content_dir)
+    scaled = scaled_media(content_dir, progress) if scale_images else {}
+    problems = problems + content_image_problems(content_dir, scaled)
     errors = [p for p in problems if p.severity == "error"]
     if errors or content is None:
         raise BuildError("the content has errors; nothing was published:\n" + "\n".join(map(str, errors)))
     try:
-        files = content_files(content_dir)
+        files = [(rel, scaled.get(rel, data)) for rel, data in content_files(content_dir)]
     except ManifestError as exc:
         raise BuildError(f"{content_dir}: {exc}") from None
     key = load_private_key(key_file)

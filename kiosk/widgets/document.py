@@ -7,8 +7,10 @@ it; the sources and the review date close the document. All text is escaped.
 from __future__ import annotations
 
 import io
+import logging
 
 from kivy.core.image import Image as CoreImage
+from kivy.graphics.texture import Texture
 from kivy.metrics import dp
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
@@ -17,11 +19,14 @@ from kivymd.uix.boxlayout import MDBoxLayout
 from kivymd.uix.card import MDCard
 
 from kiosk.i18n import tr
+from kiosk.image_check import check_image_header
 from kiosk.languages import format_review_date
 from kiosk.markup import escape_markup, spans_to_markup
 from kiosk.store import ContentStore
 from kiosk.viewmodels import GuideView
 from kiosk.widgets.common import KioskLabel, QRCodeImage
+
+log = logging.getLogger(__name__)
 
 
 def _hex(rgba: list[float]) -> str:
@@ -75,6 +80,34 @@ def section_heading(text: str) -> KioskLabel:
     )
 
 
+def image_texture(data: bytes, name: str) -> Texture | None:
+    """The texture of the content image ``name``, or None when it cannot be shown.
+
+    The header is checked first (format, and the pixel limits of :mod:`kiosk.image_check`,
+    so a huge picture is never decoded); then Kivy decodes it, and whatever Kivy raises is
+    caught. A refused picture is logged with its file name: one bad file on disk must never
+    take the kiosk down.
+    """
+    try:
+        check_image_header(data, name)
+        texture = CoreImage(io.BytesIO(data), ext=name.rsplit(".", 1)[-1].lower()).texture
+        if texture is None:
+            raise ValueError("no texture")
+    except Exception as exc:  # ImageRejected, or Kivy's "SDL2: Unable to load image"
+        log.error(
+            "%s: the picture cannot be shown, its description is shown instead: %s", name, exc
+        )
+        return None
+    return texture
+
+
+def image_description(alt: str) -> KioskLabel:
+    """The image's description (alt text), shown where a picture failed to load."""
+    label = KioskLabel(text=escape_markup(alt), halign="center", italic=True)
+    label.image_fallback = True  # type: ignore[attr-defined]
+    return label
+
+
 def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore) -> dict[int, Widget]:
     """Fill ``container`` (a vertical box with adaptive height) with the document.
 
@@ -114,15 +147,18 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
             data = store.media(block.src)
             if data is None:
                 continue
-            texture = CoreImage(io.BytesIO(data), ext=block.src.rsplit(".", 1)[-1]).texture
-            height = min(dp(320), texture.height * dp(1))
-            image = Image(texture=texture, size_hint_y=None, height=height, fit_mode="contain")
-            container.add_widget(image)
-            container.add_widget(
-                KioskLabel(
-                    text=escape_markup(block.alt), halign="center", text_style="small"
+            texture = image_texture(data, block.src)
+            if texture is None:  # the description stands in for a picture that cannot load
+                container.add_widget(image_description(block.alt))
+            else:
+                height = min(dp(320), texture.height * dp(1))
+                image = Image(texture=texture, size_hint_y=None, height=height, fit_mode="contain")
+                container.add_widget(image)
+                container.add_widget(
+                    KioskLabel(
+                        text=escape_markup(block.alt), halign="center", text_style="small"
+                    )
                 )
-            )
         if len(container.children) > first_child:
             placed[index] = container.children[len(container.children) - first_child - 1]
     if view.link_targets:
