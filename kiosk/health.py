@@ -38,6 +38,8 @@ class HealthSnapshot:
     visits_today: int
     uptime_seconds: float
     taken_at: str
+    ui_errors: int = 0
+    """Errors caught on the UI loop since start (see kiosk.ui_errors); each ended a visit."""
     usage: list[dict[str, Any]] = field(default_factory=list)
     """Per-day counters (only when ``send_usage`` is on); empty otherwise."""
 
@@ -49,9 +51,9 @@ def seconds_since(iso_time: str | None, now: datetime | None = None) -> float | 
     return max(0.0, ((now or datetime.now(timezone.utc)) - then).total_seconds())
 
 
-def render_metrics(snapshot: HealthSnapshot) -> bytes:
-    """The snapshot in Prometheus text exposition format."""
-    from prometheus_client import CollectorRegistry, Gauge, generate_latest
+def metrics_registry(snapshot: HealthSnapshot) -> Any:
+    """A prometheus_client registry holding the snapshot's figures (a fresh one each time)."""
+    from prometheus_client import CollectorRegistry, Gauge
     from prometheus_client.core import CounterMetricFamily
 
     registry = CollectorRegistry()
@@ -71,28 +73,41 @@ def render_metrics(snapshot: HealthSnapshot) -> bytes:
         float("nan") if snapshot.seconds_since_sync is None else snapshot.seconds_since_sync
     )
 
-    class _Errors:
+    class _Counters:
         def collect(self) -> Any:
             family = CounterMetricFamily("kiosk_sync_errors", "Failed or rejected content updates.")
             family.add_metric([], snapshot.sync_errors)
             yield family
+            family = CounterMetricFamily(
+                "kiosk_ui_errors", "Errors caught on the UI loop since the app started (each ended a visit)."
+            )
+            family.add_metric([], snapshot.ui_errors)
+            yield family
 
-    registry.register(_Errors())  # type: ignore[arg-type]
+    registry.register(_Counters())  # type: ignore[arg-type]
     Gauge("kiosk_visits_today", "Visits ended today (local date).", registry=registry).set(
         snapshot.visits_today
     )
     Gauge("kiosk_uptime_seconds", "Seconds since the app started.", registry=registry).set(
         snapshot.uptime_seconds
     )
-    return generate_latest(registry)
+    return registry
+
+
+def render_metrics(snapshot: HealthSnapshot) -> bytes:
+    """The snapshot in Prometheus text exposition format."""
+    from prometheus_client import generate_latest
+
+    return generate_latest(metrics_registry(snapshot))
 
 
 def write_metrics(path: Path, snapshot: HealthSnapshot) -> None:
-    """Write the metrics file atomically (node_exporter must never read half a file)."""
+    """Write the metrics file with prometheus_client's atomic ``write_to_textfile`` (a unique
+    temporary name per process and thread, then a rename: node_exporter never reads half)."""
+    from prometheus_client import write_to_textfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(render_metrics(snapshot))
-    tmp.replace(path)
+    write_to_textfile(str(path), metrics_registry(snapshot))
 
 
 def heartbeat_payload(snapshot: HealthSnapshot) -> dict[str, Any]:

@@ -10,7 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from sync.build import MANIFEST_NAME, replace_manifest, write_atomically
+from kiosk.atomic_file import write_atomically
+from sync.build import MANIFEST_NAME, replace_manifest
 
 
 class PublishError(Exception):
