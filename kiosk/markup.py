@@ -40,3 +40,13 @@ def spans_to_markup(spans: Iterable[Span], link_color: str = "") -> str:
 
 def spans_text(spans: Iterable[Span]) -> str:
     return "".join(s.text for s in spans)
+
+
+def marked_text_to_markup(runs: Iterable[tuple[str, bool]]) -> str:
+    """Kivy markup for runs of plain text, each ``(text, marked)``: marked runs in bold.
+
+    Every run is escaped, so nothing in the text can be read as a tag; this is how a
+    search snippet shows the matched words.
+    """
+    return "".join(f"[b]{escape_markup(text)}[/b]" if marked else escape_markup(text)
+                   for text, marked in runs)

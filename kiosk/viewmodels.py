@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from kiosk.content_model import Block, Document, GuideDef, QuestionDef, Source
-from kiosk.store import ABOUT_ID, ContentStore
+from kiosk.store import ABOUT_ID, ContentStore, SnippetSpan
 
 T = TypeVar("T")
 
@@ -179,7 +179,8 @@ def matching_section(view: GuideView, query: str) -> int | None:
 class SearchResult:
     guide_id: str
     title: str
-    snippet: str
+    snippet: tuple[SnippetSpan, ...]
+    """The matching line as written (not folded), in pieces; ``matched`` marks query words."""
 
 
 def search_view(store: ContentStore, query: str, lang: str, limit: int = 12) -> list[SearchResult]:

@@ -7,8 +7,25 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION, GUIDE_IDS
-from kiosk.content_model import ContentError
-from kiosk.store import POINTER_NAME, ContentStore, current_cache_path, ensure_cache, migrations
+from kiosk.content_model import (
+    Block,
+    ContentError,
+    ContentSet,
+    Document,
+    GuideDef,
+    LanguageContent,
+    Span,
+)
+from kiosk.markup import marked_text_to_markup
+from kiosk.store import (
+    POINTER_NAME,
+    SNIPPET_WORDS,
+    ContentStore,
+    build_cache_file,
+    current_cache_path,
+    ensure_cache,
+    migrations,
+)
 
 
 def test_first_start_builds_the_cache_from_bundled_content(tmp_path: Path) -> None:
@@ -99,3 +116,103 @@ def test_search_with_quotes_or_nothing_is_safe(tmp_path: Path) -> None:
     assert list(store.search('"', "en")) == []
     assert list(store.search("   ", "en")) == []
     assert list(store.search('mayor" OR "x', "en")) == []
+
+
+def _store_with_guide(tmp_path: Path, lang: str, *paragraphs: str) -> ContentStore:
+    """A cache holding one guide ("g") whose body is ``paragraphs``, built without the
+    content checks, as a cache from a content update could be."""
+    blocks = (Block("heading", (Span("Guide"),)),
+              *(Block("paragraph", (Span(text),)) for text in paragraphs))
+    document = Document("g", lang, "Guide", "", "2024-01-01", blocks)
+    content = ContentSet(
+        source_language=lang,
+        version_label="test",
+        guides=[GuideDef("g", 0)],
+        about_sources=(),
+        questions=[],
+        links=[],
+        translations={lang: LanguageContent(lang, guides={"g": document})},
+        fingerprint="0123456789abcdef" * 4,
+    )
+    return ContentStore(build_cache_file(content, tmp_path / "cache", {"origin": "test"}))
+
+
+def _snippet(store: ContentStore, query: str, lang: str, guide: str) -> list[tuple[str, bool]]:
+    hits = {h.guide_id: h for h in store.search(query, lang)}
+    assert guide in hits, list(hits)
+    return [(span.text, span.matched) for span in hits[guide].snippet]
+
+
+@pytest.mark.parametrize("query", ["εκλογές", "εκλογες", "ΕΚΛΟΓΕΣ"])
+def test_search_snippet_shows_the_greek_words_as_written(tmp_path: Path, query: str) -> None:
+    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+    snippet = _snippet(store, query, "el", "municipal-voting")
+    text = "".join(t for t, _ in snippet)
+    assert "εκλογές" in text  # with its tonos and final sigma, as the guide has it
+    assert "εκλογεσ" not in text
+    assert {t for t, matched in snippet if matched} == {"εκλογές"}
+    body = store.document("municipal-voting", "el").plain_text()
+    assert text.strip("…") in body  # a piece of the real text, nothing folded or added
+
+
+def test_search_snippet_shows_italian_accents(tmp_path: Path) -> None:
+    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+    snippet = _snippet(store, "citta", "it", "register-italy")
+    text = "".join(t for t, _ in snippet)
+    assert "città" in text and "citta" not in text
+    assert [t for t, matched in snippet if matched] == ["città"]
+
+
+def test_search_snippet_marks_exactly_the_matched_words(tmp_path: Path) -> None:
+    line = "Voters vote in the town hall; a voter's card is devoted to Votes."
+    store = _store_with_guide(tmp_path, "en", line)
+    snippet = _snippet(store, "vote", "en", "g")
+    assert "".join(t for t, _ in snippet) == line
+    # whole words that start with the query, and only those ("devoted" does not)
+    assert [t for t, matched in snippet if matched] == ["Voters", "vote", "voter", "Votes"]
+    assert [t for t, matched in snippet if not matched] == [
+        " ", " in the town hall; a ", "'s card is devoted to ", "."]
+    # a two-word query marks both words where they stand together
+    together = _snippet(store, "town HALL", "en", "g")
+    assert [t for t, matched in together if matched] == ["town", "hall"]
+
+
+def test_search_snippet_maps_folding_that_changes_the_length(tmp_path: Path) -> None:
+    # "ß" folds to two letters, a decomposed accent (NFD) to none, "ﬁ" to two
+    line = "Die Straße vor der Citta\u0300 ﬁnden Sie leicht."
+    store = _store_with_guide(tmp_path, "de", line)
+    for query, word in [("strasse", "Straße"), ("CITTÀ", "Citta\u0300"), ("finden", "ﬁnden")]:
+        snippet = _snippet(store, query, "de", "g")
+        assert "".join(t for t, _ in snippet) == line
+        assert [t for t, matched in snippet if matched] == [word]
+
+
+def test_search_snippet_of_a_long_block_is_cut_at_words_with_an_ellipsis(tmp_path: Path) -> None:
+    words = [f"word{n}" for n in range(60)]
+    near_end = " ".join([*words, "città", "finale."])
+    near_start = " ".join(["città", *words])
+    store = _store_with_guide(tmp_path, "it", near_end, "Un altro paragrafo.")
+    snippet = _snippet(store, "citta", "it", "g")
+    text = "".join(t for t, _ in snippet)
+    assert text.startswith("…") and not text.endswith("…")
+    shown = text.removeprefix("…")
+    assert near_end.endswith(" " + shown)  # starts at a whole word, runs to the block's end
+    assert len(shown.split()) == SNIPPET_WORDS
+    assert [t for t, matched in snippet if matched] == ["città"]
+    store = _store_with_guide(tmp_path / "other", "it", near_start)
+    text = "".join(t for t, _ in _snippet(store, "citta", "it", "g"))
+    assert text.endswith("…") and not text.startswith("…")
+    assert near_start.startswith(text.removesuffix("…") + " ")
+
+
+def test_search_snippet_returns_markup_in_content_literally(tmp_path: Path) -> None:
+    line = "Bring your [b]ID card[/b] & [color=ff0000]papers[/color] &bl; [ref=x]here[/ref]."
+    store = _store_with_guide(tmp_path, "en", line)
+    snippet = _snippet(store, "card", "en", "g")
+    assert "".join(t for t, _ in snippet) == line
+    assert snippet == [("Bring your [b]ID ", False), ("card", True),
+                       ("[/b] & [color=ff0000]papers[/color] &bl; [ref=x]here[/ref].", False)]
+    # shown as Kivy markup, only the matched word is a tag; the content's brackets are text
+    assert marked_text_to_markup(snippet) == (
+        "Bring your &bl;b&br;ID [b]card[/b]&bl;/b&br; &amp; &bl;color=ff0000&br;papers"
+        "&bl;/color&br; &amp;bl; &bl;ref=x&br;here&bl;/ref&br;.")

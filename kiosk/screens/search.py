@@ -1,6 +1,7 @@
 """Search screen: full-text search over the guides in the visitor's language, typed on an
 on-screen keyboard whose letters fit the language; a result opens the guide at the
-matching section."""
+matching section. Each result shows a snippet of the guide's own text with the matched
+words in bold; the result widgets are made once and reused as the query changes."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,7 +13,7 @@ from kivymd.uix.gridlayout import MDGridLayout
 
 from kiosk.i18n import tr
 from kiosk.keyboards import layout_for
-from kiosk.markup import escape_markup
+from kiosk.markup import marked_text_to_markup
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.viewmodels import search_view
 from kiosk.widgets.common import KioskButton, KioskLabel
@@ -28,6 +29,7 @@ class SearchScreen(KioskScreen):
         super().__init__(**kwargs)
         self._layout_lang = ""
         self._actions: MDGridLayout | None = None
+        self._rows: list[tuple[KioskButton, KioskLabel]] = []
         self.app.bind(text_step=self._restack_actions)
 
     def _restack_actions(self, _app: Any, step: int) -> None:
@@ -85,21 +87,47 @@ class SearchScreen(KioskScreen):
         self._update_results()
 
     def _update_results(self) -> None:
+        """Search for the query and show the results, reusing the result widgets."""
         box = self.ids.results
-        box.clear_widgets()
         self.results = search_view(self.app.store, self.query, self.app.visit.language) if self.query.strip() else []
         if self.query.strip():
             self.result_count = tr.ngettext("{n} guide found", "{n} guides found", len(self.results)).format(
                 n=len(self.results))
         else:
             self.result_count = tr._("Type a word to search the guides.")
-        for result in self.results:
-            button = KioskButton(text=result.title, probe_id=f"result-{result.guide_id}")
+        # Shown rows are always the first ones, in order: drop those past the results ...
+        for button, label in self._rows[len(self.results):]:
+            if button.parent is not None:
+                box.remove_widget(button)
+                box.remove_widget(label)
+        # ... then fill the rest, adding a row below the others when it was not shown.
+        for index, result in enumerate(self.results):
+            button, label = self._result_row(index)
+            button.text = result.title
             button.guide_id = result.guide_id
-            button.bind(on_release=lambda b: self.app.open_screen("guide", guide_id=b.guide_id,
-                                                                  focus=self.query.strip()))
-            box.add_widget(button)
-            box.add_widget(KioskLabel(text=escape_markup(result.snippet), text_style="small"))
+            button.probe_id = f"result-{result.guide_id}"
+            label.text = marked_text_to_markup(result.snippet)
+            if button.parent is None:
+                box.add_widget(button)
+                box.add_widget(label)
+
+    def _result_row(self, index: int) -> tuple[KioskButton, KioskLabel]:
+        """The ``index``-th result's button and snippet label, made the first time only."""
+        while len(self._rows) <= index:
+            button = KioskButton()
+            button.guide_id = ""
+            button.bind(on_release=self._open_result)
+            self._rows.append((button, KioskLabel(text_style="small")))
+        return self._rows[index]
+
+    def _open_result(self, button: KioskButton) -> None:
+        """Open the guide of a tapped result at the section matching the query."""
+        self.app.open_screen("guide", guide_id=button.guide_id, focus=self.query.strip())
+
+    def result_snippet(self, guide_id: str) -> KioskLabel:
+        """The snippet label shown under the result for ``guide_id``."""
+        return next(label for button, label in self._rows
+                    if button.parent is not None and button.guide_id == guide_id)
 
     def result_button(self, guide_id: str) -> Any:
         return next(w for w in self.ids.results.children if getattr(w, "guide_id", None) == guide_id)
