@@ -42,6 +42,10 @@ class DeadlineError(DownloadError):
     """A download did not finish before its overall deadline (a trickling server)."""
 
 
+class StateUnreadableError(RollbackError):
+    """The sync state cannot be read, so the lowest acceptable version is unknown: refuse."""
+
+
 class DiskFullError(SyncError):
     """There is not enough free space for the update; nothing was written."""
 

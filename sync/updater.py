@@ -28,14 +28,21 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from kiosk.atomic_file import write_atomically
 from kiosk.content_source import load_content
-from kiosk.store import CACHE_DIR_NAME, build_cache_file, current_cache_path, set_current
-from sync.build import write_atomically
+from kiosk.store import (
+    CACHE_DIR_NAME,
+    build_cache_file,
+    current_cache_path,
+    read_cache_meta,
+    set_current,
+)
 from sync.errors import (
     ContentRejectedError,
     DiskFullError,
     ManifestError,
     RollbackError,
+    StateUnreadableError,
     SyncError,
 )
 from sync.fetch import Source
@@ -72,21 +79,66 @@ def now_iso() -> str:
 
 
 class SyncState:
+    """``sync/state.json``: what was applied and when. A missing file is a fresh start; a
+    file that exists but cannot be read sets :attr:`unreadable` and is never overwritten,
+    because writing over it would forget the applied version (rollback protection)."""
+
     def __init__(self, data_dir: Path) -> None:
         self.dir = data_dir / "sync"
         self.path = self.dir / "state.json"
         self.values: dict[str, Any] = {}
+        self.unreadable: str | None = None
         try:
-            self.values = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.values = {}
+            values = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            self.unreadable = f"{self.path}: cannot be read ({exc.strerror or exc})"
+            return
+        except ValueError as exc:
+            self.unreadable = f"{self.path}: damaged, not JSON ({exc})"
+            return
+        if not isinstance(values, dict):
+            self.unreadable = f"{self.path}: damaged, not a JSON object"
+        elif not _is_version(values.get("last_version", 0)):
+            self.unreadable = f"{self.path}: last_version is not a version number"
+        else:
+            self.values = values
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
 
     def save(self, **changes: Any) -> None:
+        if self.unreadable:
+            raise StateUnreadableError(self.unreadable)
         self.values.update(changes)
         write_atomically(self.path, json.dumps(self.values, indent=1, sort_keys=True).encode())
+
+
+def _is_version(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def applied_floor(data_dir: Path, state: SyncState) -> tuple[int, str | None]:
+    """The lowest version an update may have, and the applied manifest's SHA-256 if known.
+
+    Taken as the highest of three records kept in different files (the state file, the
+    version stamped into the content cache in use, the applied manifests kept on disk), so
+    losing any one of them cannot lower it and let an older signed bundle back in.
+    """
+    versions: dict[int, str | None] = {int(state.get("last_version", 0)): state.get("manifest_sha256")}
+    cache = current_cache_path(data_dir)
+    if cache is not None:
+        stamped = read_cache_meta(cache, "sync_version")
+        if stamped is not None and stamped.isdigit():
+            versions.setdefault(int(stamped), None)
+    for path in (state.dir / "manifests").glob("*.signed"):
+        if path.stem.isdigit():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if versions.get(int(path.stem)) is None:
+                versions[int(path.stem)] = digest
+    floor = max(versions)
+    return floor, versions[floor]
 
 
 def _free_space(path: Path) -> int:
@@ -102,6 +154,12 @@ def sync_once(
     """Run one update from ``source``. Raises :class:`SyncError` with a one-line reason;
     in every case the content in use is exactly what it was, or the new verified version."""
     state = SyncState(data_dir)
+    if state.unreadable:
+        # Nothing is written: the damaged file stays for IT staff, and no update is applied.
+        raise StateUnreadableError(
+            f"{state.unreadable}; no update is applied until it is repaired or removed "
+            "(once removed, the applied version is read from the content in use)"
+        )
     state.dir.mkdir(parents=True, exist_ok=True)
     checkpoint = _Checkpoints()
     state.save(last_check=now_iso())
@@ -117,6 +175,11 @@ def sync_once(
             error = SyncError(f"local file error: {exc.strerror or exc}")
         state.save(last_error=str(error), error_count=int(state.get("error_count", 0)) + 1)
         raise error from None
+    except Exception as exc:
+        # A failure no check foresaw still counts as a failed attempt; the caller reports it.
+        state.save(last_error=f"unexpected error: {type(exc).__name__}",
+                   error_count=int(state.get("error_count", 0)) + 1)
+        raise
     finally:
         shutil.rmtree(state.dir / "tmp-staging", ignore_errors=True)
     state.save(last_success=now_iso(), last_error=None)
@@ -125,7 +188,7 @@ def sync_once(
 
 def _sync(source: Source, keys: list[Ed25519PublicKey], data_dir: Path, state: SyncState,
           free_space: Callable[[Path], int], checkpoint: Callable[[], None]) -> SyncResult:
-    current_version = int(state.get("last_version", 0))
+    current_version, applied_digest = applied_floor(data_dir, state)
     response = source.get_manifest(state.get("etag"))
     if response.data is None:
         return SyncResult("unchanged", current_version)
@@ -135,8 +198,10 @@ def _sync(source: Source, keys: list[Ed25519PublicKey], data_dir: Path, state: S
         raise RollbackError(
             f"manifest version {manifest.version} is older than the applied version {current_version}"
         )
-    if manifest.version == current_version:
-        if digest != state.get("manifest_sha256"):
+    # The same version with no recorded digest: the content in use was switched to it but
+    # the process died before its manifest was recorded (a power cut). Apply it again.
+    if manifest.version == current_version and (applied_digest is not None or current_version == 0):
+        if digest != applied_digest:
             raise RollbackError(f"a different manifest claims the applied version {current_version}")
         state.save(etag=response.etag, expires=manifest.expires)
         return SyncResult("unchanged", current_version)
@@ -195,6 +260,9 @@ def _build_cache(manifest: Manifest, data_dir: Path, sync_dir: Path,
         shutil.copyfile(sync_dir / "objects" / entry.sha256, target)
     checkpoint()
     content, problems = load_content(staging)
+    from kiosk.image_check import content_image_problems  # every image decoded, size-limited
+
+    problems = problems + content_image_problems(staging)
     errors = [p for p in problems if p.severity == "error"]
     if errors or content is None:
         first = str(errors[0]) if errors else "unreadable"
@@ -239,4 +307,5 @@ def status(data_dir: Path, now: datetime | None = None) -> dict[str, Any]:
         "expires": expires,
         "stale": stale,
         "error_count": int(state.get("error_count", 0)),
+        "state_error": state.unreadable,
     }
