@@ -31,14 +31,17 @@ from kivy.uix.widget import Widget
 from kivymd.app import MDApp
 
 from kiosk import paths
-from kiosk.admin import AdminGate, SecretTapGesture
+from kiosk.admin import LOCKOUT_FILE_NAME, AdminGate, SecretTapGesture
+from kiosk.atomic_file import write_atomically
 from kiosk.config import KioskConfig
+from kiosk.error_budget import ErrorBudget
 from kiosk.health import HealthSnapshot, HeartbeatSender, seconds_since, utc_now_iso, write_metrics
 from kiosk.usage import UsageStore, VisitTally
 from kiosk.watchdog import SystemdNotifier
 from kiosk.i18n import tr
 from kiosk.screens import SCREENS
 from kiosk.screens.base import KioskScreen
+from kiosk.ui_errors import UiErrorHandler
 from kiosk.session import IdlePolicy, IdleState
 from kiosk.store import ContentStore, ensure_cache
 from kiosk.visit import HOME, Route, Visit, route
@@ -112,7 +115,7 @@ class KioskApp(MDApp):
         self.rng = rng or random.Random()
         self.visit = Visit(self.settings.default_language, self.settings.host_country)
         self.idle = IdlePolicy(clock, self.settings.idle_timeout, self.settings.warning_seconds)
-        self.admin_gate = AdminGate(self.settings.admin_pin_hash, clock)
+        self.admin_gate = AdminGate(self.settings.admin_pin_hash, clock, data_dir / LOCKOUT_FILE_NAME)
         self.secret_gesture = SecretTapGesture(clock)
         self.speaker = Speaker(volume=round(self.settings.speech_volume))
         self.screens: dict[str, KioskScreen] = {}
@@ -132,6 +135,9 @@ class KioskApp(MDApp):
         self.notifier = SystemdNotifier()
         self.health_snapshot: HealthSnapshot | None = None
         self.heartbeat: HeartbeatSender | None = None
+        self.ui_errors = 0
+        """Errors caught on the UI loop since start (kiosk.ui_errors); each ended a visit."""
+        self.error_handler = UiErrorHandler(self, ErrorBudget())
 
     # ------------------------------------------------------------------ resources
 
@@ -165,6 +171,7 @@ class KioskApp(MDApp):
         self.bind(in_visit=self._show_bars)
         self._show_bars()
         self.warning = IdleWarning()
+        self.error_handler.install()
         Window.bind(on_touch_down=self._on_any_touch)
         Window.bind(on_keyboard=self._on_keyboard)
         Window.bind(on_request_close=self._on_request_close)
@@ -226,6 +233,7 @@ class KioskApp(MDApp):
             visits_today=visits_today,
             uptime_seconds=round(time.monotonic() - self.started_at, 1),
             taken_at=utc_now_iso(),
+            ui_errors=self.ui_errors,
             usage=usage,
         )
         self.health_snapshot = snapshot
@@ -276,6 +284,7 @@ class KioskApp(MDApp):
         self.screens["attract"].refresh()
 
     def on_stop(self) -> None:
+        self.error_handler.remove()
         self.notifier.stopping()
         if self.in_visit:
             self._record_visit()
@@ -444,6 +453,13 @@ class KioskApp(MDApp):
         self.current_screen = "attract"
         self.screen_title = ""
 
+    def recover_from_error(self) -> None:
+        """After an error on the UI loop: forget the visitor, show the attract screen, and
+        count the error in the metrics file at once."""
+        self.end_visit()
+        if self.kiosk_config.health.metrics_file:
+            self.take_health_snapshot()
+
     def _record_visit(self) -> None:
         """Add this visit to today's counters and drop it (nothing of it stays in memory)."""
         tally, self.usage = self.usage, VisitTally()
@@ -548,8 +564,5 @@ class KioskApp(MDApp):
         }
         text = json.dumps(state, sort_keys=True)
         if text != self._probe_last:
-            tmp = f"{self._probe_file}.tmp"
-            with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, self._probe_file)
+            write_atomically(Path(self._probe_file), text.encode("utf-8"), durable=False)
             self._probe_last = text

@@ -94,6 +94,34 @@ def tap_at(x: float, y: float, frames: int = SETTLE_FRAMES) -> None:
     settle(frames)
 
 
+def run_main_loop(frames: int, seconds: float = 0.0) -> None:
+    """Run at least ``frames`` frames and ``seconds`` of clock time through Kivy's own main
+    loop (``EventLoop.mainloop``), which, unlike calling ``EventLoop.idle`` directly, hands
+    every exception to ExceptionManager exactly as the running kiosk does. An exception the
+    handlers do not pass is raised."""
+    from kivy.clock import Clock
+
+    left = [frames]
+    until = Clock.get_time() + seconds
+
+    def count(_dt: float) -> bool:
+        left[0] -= 1
+        if left[0] <= 0 and Clock.get_time() >= until:
+            EventLoop.quit = True
+            return False
+        return True
+
+    event = Clock.schedule_interval(count, 0)
+    status = EventLoop.status
+    EventLoop.status = "started"
+    try:
+        EventLoop.mainloop()
+    finally:
+        event.cancel()
+        EventLoop.quit = False
+        EventLoop.status = status
+
+
 def wait_idle_checks(app: KioskApp, count: int = 2) -> None:
     """Advance frames until the app has consulted its idle policy ``count`` more times."""
     target = app.idle_checks + count

@@ -9,6 +9,7 @@ from conftest import GUIDE_COUNTRIES, ROOT
 PLAIN_MODULES = [
     "kiosk.accessibility",
     "kiosk.admin",
+    "kiosk.atomic_file",
     "kiosk.catalogs",
     "kiosk.cli",
     "kiosk.completeness",
@@ -16,7 +17,9 @@ PLAIN_MODULES = [
     "kiosk.content_cli",
     "kiosk.content_model",
     "kiosk.content_source",
+    "kiosk.error_budget",
     "kiosk.health",
+    "kiosk.image_check",
     "kiosk.logs",
     "kiosk.keyboards",
     "kiosk.languages",

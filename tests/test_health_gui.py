@@ -225,7 +225,7 @@ def test_admin_exports_usage_figures_to_a_usb_stick(tmp_path: Path) -> None:
     from kiosk.admin import hash_pin
     from test_gui import enter_pin, open_admin
 
-    app, clock = start_app(config(f'admin_pin_hash = "{hash_pin("2468", iterations=1000)}"\n'),
+    app, clock = start_app(config(f'admin_pin_hash = "{hash_pin("246802", iterations=100_000)}"\n'),
                            tmp_path / "data", content_dir=CONTENT)
     app.today = lambda: DAY
     try:
@@ -235,7 +235,7 @@ def test_admin_exports_usage_figures_to_a_usb_stick(tmp_path: Path) -> None:
         begin(app, "en")
         open_admin(app, clock)
         admin = app.screens["admin"]
-        enter_pin(admin, "2468")
+        enter_pin(admin, "246802")
         assert admin.unlocked
         media = tmp_path / "media"
         admin.usb_roots = (media,)
@@ -253,3 +253,73 @@ def test_admin_exports_usage_figures_to_a_usb_stick(tmp_path: Path) -> None:
         )  # the staff's own visit is still going on: not counted yet
     finally:
         stop_app(app)
+
+
+def test_an_error_in_a_screen_callback_ends_the_visit_not_the_app(tmp_path: Path, monkeypatch) -> None:
+    """A failing callback on a real screen, reached by a real touch through Kivy's own main
+    loop: the error is logged and counted in the metrics file, the visit ends, the kiosk shows
+    the attract screen and takes the next visitor."""
+    from gui_support import SETTLE_FRAMES, SETTLE_SECONDS, run_main_loop, scroll_into_view
+    from kivy.clock import Clock
+    from kivy.tests.common import UnitTestTouch
+
+    metrics = tmp_path / "kiosk.prom"
+    app, _clock = start_app(
+        config(f'[health]\nmetrics_file = "{metrics}"\ninterval_seconds = 3600\n'),
+        tmp_path / "data", content_dir=CONTENT,
+    )
+    try:
+        begin(app, "el")
+        card = app.screens["home"].topic_card("ep-voting")
+
+        def broken(*_args: object) -> None:
+            raise RuntimeError("a bug on the guide screen")
+
+        monkeypatch.setattr(app, "open_guide", broken)
+        scroll_into_view(card)
+        x, y = card.to_window(*card.center)
+        touch = UnitTestTouch(x, y)
+        # Dispatched from inside the loop, as the window's input is: not from the test's code.
+        Clock.schedule_once(lambda _dt: touch.touch_down(), 0)
+        run_main_loop(2)
+        Clock.schedule_once(lambda _dt: touch.touch_up(), 0)
+        run_main_loop(SETTLE_FRAMES, SETTLE_SECONDS)  # a ScrollView delivers a tap 0.2 s after it ends
+        assert app.ui_errors == 1
+        assert app.manager.current == "attract" and not app.in_visit and app.visit.language == "en"
+        families = {f.name: f for f in text_string_to_metric_families(metrics.read_text())}
+        assert families["kiosk_ui_errors"].samples[0].value == 1
+        monkeypatch.undo()
+        begin(app, "bg")  # the next visitor is served as usual
+        tap(app.screens["home"].topic_card("ep-voting"))
+        assert app.manager.current == "guide"
+    finally:
+        stop_app(app)
+
+
+def test_errors_repeating_within_the_window_let_the_process_end() -> None:
+    """Three errors a minute are ridden out; the fourth within 60 s ends the app (systemd then
+    starts a fresh one); an interrupt is never swallowed."""
+    from kivy.base import ExceptionManager
+
+    from kiosk.error_budget import ErrorBudget
+    from kiosk.ui_errors import UiErrorHandler
+
+    class App:
+        ui_errors = 0
+        recovered = 0
+
+        def recover_from_error(self) -> None:
+            self.recovered += 1
+
+    now = [0.0]
+    app = App()
+    handler = UiErrorHandler(app, ErrorBudget(limit=3, window_seconds=60, clock=lambda: now[0]))
+    decisions = []
+    for seconds in (0, 10, 20, 30):
+        now[0] = seconds
+        decisions.append(handler.handle_exception(ValueError("x")))
+    assert decisions == [ExceptionManager.PASS] * 3 + [ExceptionManager.RAISE]
+    assert app.ui_errors == 4 and app.recovered == 3
+    now[0] = 200.0  # a minute of quiet later the budget is back
+    assert handler.handle_exception(ValueError("x")) == ExceptionManager.PASS
+    assert handler.handle_exception(KeyboardInterrupt()) == ExceptionManager.RAISE
