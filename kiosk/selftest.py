@@ -2,8 +2,9 @@
 
 It checks the bundled resources, builds a cache from the bundled content in a temporary
 folder (the live data is only read), compiles every offered language's catalog, opens the
-live cache if there is one, then starts the real app in a window and shows every screen in
-every offered language. Each check prints one ``ok`` or ``FAIL`` line; the exit code is 0
+live cache if there is one, then starts the real app in a window and draws every page in
+every offered language (every screen, guide and quiz question), from the content in use if
+an update was applied, else from the bundled content; a failure names the page and language. Each check prints one ``ok`` or ``FAIL`` line; the exit code is 0
 only when all passed. Kivy is imported only for the screen check.
 """
 from __future__ import annotations
@@ -14,7 +15,9 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from kiosk import paths
 from kiosk.config import HealthSettings, KioskConfig, SyncSettings
@@ -129,27 +132,111 @@ def check_catalogs(report: Report, languages: tuple[str, ...]) -> None:
         report.ok(f"catalog {lang}: 'Touch to start' -> {probe!r}")
 
 
-def _screen_steps(app: object, languages: tuple[str, ...]) -> Iterator[str]:
-    """Show every screen in every language, one per frame; yields what was shown."""
+Step = tuple[str, Callable[[], None]]
+MAX_REPORTED_FAILURES = 20
+
+
+def page_steps(app: Any, languages: tuple[str, ...]) -> Iterator[Step]:
+    """Every page a visitor can reach, in every language, as (what, action) pairs: each
+    screen, every guide, every quiz question with its answer shown, the links page.
+
+    Lazy on purpose: a quiz step's name is read after the step before it has run.
+    """
     from kiosk.i18n import tr
+    from kiosk.quiz import QuizSession
 
-    guide_ids = [g.id for g in app.store.guide_defs()]  # type: ignore[attr-defined]
-    for lang in languages:
-        app.visit.language = lang  # type: ignore[attr-defined]
+    store = app.store
+    questions = list(store.question_defs())
+    quiz = app.screens["quiz"]
+
+    def switch_then(lang: str, action: Callable[[], None]) -> None:
+        app.visit.language = lang
         tr.switch_lang(lang)
-        for name in _screen_names():
-            params: dict[str, object] = {}
-            if name == "guide":
-                params = {"guide_id": guide_ids[0]}
-            elif name == "quiz":
-                params = {"restart": True}
-            app.open_screen(name, **params)  # type: ignore[attr-defined]
-            yield f"{name} in {lang}"
-    app.end_visit()  # type: ignore[attr-defined]
-    yield "attract after the visit"
+        action()
+
+    def every_question() -> None:
+        # Every question of every country, not only the host's: a visitor can pick any.
+        app.visit.quiz = QuizSession(questions)
+        app.open_screen("quiz")
+
+    def answer_and_next() -> None:
+        quiz.choose(quiz.current_view.options[0][0])
+        quiz.next_question()
+
+    for lang in languages:
+        names = [name for name in _screen_names() if name not in ("guide", "quiz")]
+        yield f"screen {names[0]} in {lang}", partial(switch_then, lang, partial(app.open_screen, names[0]))
+        for name in names[1:]:
+            yield f"screen {name} in {lang}", partial(app.open_screen, name)
+        for guide in store.guide_defs():
+            yield f"guide {guide.id} in {lang}", partial(app.open_guide, guide.id)
+        yield f"quiz in {lang}", every_question
+        for _ in questions:
+            yield f"quiz question {app.visit.quiz.current.id} in {lang}", answer_and_next
+    yield "attract after the visit", app.end_visit
 
 
-def check_screens(report: Report, config: KioskConfig, data_dir: Path) -> None:
+class PageWalk:
+    """Runs :func:`page_steps` one step per frame and names every step that failed.
+
+    A step fails when its action raises, or when an error reaches the app's UI error
+    handler while that page is drawn (the handler counts it in ``app.ui_errors``).
+    """
+
+    def __init__(self, app: Any, steps: Iterator[Step]) -> None:
+        self.app = app
+        self.steps = steps
+        self.shown = 0
+        self.failures: list[str] = []
+        self._last = ""
+        self._errors_seen = app.ui_errors
+
+    def step(self) -> bool:
+        """Check the page drawn last, run the next step; False when there is none left."""
+        self._check_drawn()
+        if len(self.failures) >= MAX_REPORTED_FAILURES:
+            return False
+        try:
+            what, action = next(self.steps)
+        except StopIteration:
+            return False
+        except Exception as exc:  # naming the next step itself failed
+            self.failures.append(f"after {self._last}: {type(exc).__name__}: {exc}")
+            return False
+        self._last = what
+        try:
+            action()
+        except Exception as exc:  # every page is tried; each failure is named
+            traceback.print_exc()
+            self.failures.append(f"{what}: {type(exc).__name__}: {exc}")
+        else:
+            self.shown += 1
+        return True
+
+    def _check_drawn(self) -> None:
+        if self.app.ui_errors > self._errors_seen:
+            self._errors_seen = self.app.ui_errors
+            self.failures.append(f"{self._last}: an error while drawing it (see the log above)")
+
+
+def _live_content(data_dir: Path, scratch: Path) -> str:
+    """Put a copy of the content in use (if any) into ``scratch``: the pages are drawn from
+    what visitors see now, an applied update included. Returns where the content came from."""
+    import shutil
+
+    from kiosk.store import CACHE_DIR_NAME, current_cache_path, set_current
+
+    live = current_cache_path(data_dir)
+    if live is None:
+        return "the bundled content"
+    (scratch / CACHE_DIR_NAME).mkdir(exist_ok=True)
+    copy = scratch / CACHE_DIR_NAME / live.name
+    shutil.copyfile(live, copy)
+    set_current(scratch, copy)
+    return f"the content in use ({live})"
+
+
+def check_screens(report: Report, config: KioskConfig, data_dir: Path, live_dir: Path) -> None:
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         report.fail("screens: no display to open a window on (set DISPLAY, e.g. DISPLAY=:0)")
         return
@@ -160,29 +247,23 @@ def check_screens(report: Report, config: KioskConfig, data_dir: Path) -> None:
 
     from kiosk.app import KioskApp
 
+    origin = _live_content(live_dir, data_dir)
     # No updates, heartbeats or metrics from a self-test: it only looks.
     quiet = dataclasses.replace(config, sync=SyncSettings(), health=HealthSettings())
     app = KioskApp(quiet, data_dir, usage_enabled=False)
-    shown: list[str] = []
     errors: list[str] = []
+    walk: list[PageWalk] = []
 
     def start(_dt: float) -> None:
-        steps = _screen_steps(app, config.kiosk.languages)
         app.start_visit()
+        walk.append(PageWalk(app, page_steps(app, config.kiosk.languages)))
 
         def step(_dt: float) -> bool:
-            try:
-                shown.append(next(steps))
+            if walk[0].step():
                 return True
-            except StopIteration:
-                app.allow_exit = True
-                app.stop()
-                return False
-            except Exception:
-                errors.append(traceback.format_exc())
-                app.allow_exit = True
-                app.stop()
-                return False
+            app.allow_exit = True
+            app.stop()
+            return False
 
         Clock.schedule_interval(step, 0)
 
@@ -191,13 +272,17 @@ def check_screens(report: Report, config: KioskConfig, data_dir: Path) -> None:
         app.run()
     except Exception:
         errors.append(traceback.format_exc())
-    expected = len(config.kiosk.languages) * len(_screen_names()) + 1
     if errors:
-        report.fail(f"screens: failed after {len(shown)} of {expected}:\n{errors[0]}")
-    elif len(shown) != expected:
-        report.fail(f"screens: only {len(shown)} of {expected} shown")
-    else:
-        report.ok(f"screens: {len(_screen_names())} screens x {len(config.kiosk.languages)} languages shown")
+        report.fail(f"screens: the app failed after {walk[0].shown if walk else 0} pages:\n{errors[0]}")
+        return
+    if not walk:
+        report.fail("screens: the app closed before drawing anything")
+        return
+    for failure in walk[0].failures:
+        report.fail(f"page {failure}")
+    if not walk[0].failures:
+        report.ok(f"pages: {walk[0].shown} drawn from {origin}: every screen, guide and quiz "
+                  f"question in {len(config.kiosk.languages)} languages")
 
 
 def run_selftest(config: KioskConfig, data_dir_option: str | None,
@@ -210,7 +295,7 @@ def run_selftest(config: KioskConfig, data_dir_option: str | None,
     with tempfile.TemporaryDirectory(prefix="kiosk-selftest-") as tmp:
         scratch = check_content(report, Path(tmp))
         if scratch is not None and report.failures == 0:
-            check_screens(report, config, scratch)
+            check_screens(report, config, scratch, live)
         elif scratch is not None:
             report.fail("screens: not tried, fix the failures above first")
     out("selftest: passed" if report.failures == 0 else f"selftest: {report.failures} failed")

@@ -6,6 +6,7 @@ and asserts on state. Time for the idle policy comes from a fake clock.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from kivy.tests.common import UnitTestTouch
 from kivy.uix.image import Image
 
 from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION
-from kiosk.admin import hash_pin
+from kiosk.admin import LOCKOUT_FILE_NAME, MIN_PIN_ITERATIONS, hash_pin
 from kiosk.app import KioskApp
 from kiosk.config import parse_config
 from kiosk.content_source import load_content
@@ -27,7 +28,8 @@ from kiosk.widgets.common import KioskLabel, QRCodeImage
 
 pytestmark = pytest.mark.gui
 
-PIN = "2468"
+PIN = "246802"
+PIN_HASH = hash_pin(PIN, iterations=MIN_PIN_ITERATIONS)
 CONFIG = parse_config(
     f"""
 [kiosk]
@@ -37,7 +39,7 @@ languages = ["en", "bg", "el"]
 default_language = "en"
 idle_timeout = 90
 warning_seconds = 30
-admin_pin_hash = "{hash_pin(PIN, iterations=1000)}"
+admin_pin_hash = "{PIN_HASH}"
 """
 )
 
@@ -352,13 +354,30 @@ def test_admin_refuses_a_wrong_pin_and_locks_out_after_five(kiosk) -> None:
     start_visit(app)
     open_admin(app, clock)
     admin = app.screens["admin"]
-    enter_pin(admin, "1111")
+    enter_pin(admin, "111111")
     assert not admin.unlocked and admin.message == "Wrong PIN. 4 tries left."
     for _ in range(4):
-        enter_pin(admin, "1111")
-    assert admin.message == "Too many wrong PINs. Try again in 5 minutes."
+        enter_pin(admin, "111111")
+    # Five wrong PINs lock for 30 s (the message rounds up to whole minutes) ...
+    assert admin.message == "Too many wrong PINs. Try again in 1 minute."
     enter_pin(admin, PIN)  # the right PIN is refused during the lock-out
     assert not admin.unlocked and admin.message.startswith("Too many wrong PINs")
+    # ... and each further wrong PIN doubles the lock: 60 s, 120 s, 240 s.
+    clock.advance(31)
+    enter_pin(admin, "111111")
+    assert admin.message == "Too many wrong PINs. Try again in 1 minute."
+    clock.advance(61)
+    enter_pin(admin, "111111")
+    assert admin.message == "Too many wrong PINs. Try again in 2 minutes."
+    clock.advance(60)
+    enter_pin(admin, PIN)  # refused, and not counted: 60 s of the 120 s are left
+    assert not admin.unlocked and admin.message == "Too many wrong PINs. Try again in 1 minute."
+    clock.advance(61)
+    enter_pin(admin, "111111")
+    assert admin.message == "Too many wrong PINs. Try again in 4 minutes."
+    # The count and the lock's end are kept in the data folder, so a restart keeps them.
+    saved = json.loads((app.data_dir / LOCKOUT_FILE_NAME).read_text(encoding="utf-8"))
+    assert saved["failures"] == 8 and saved["locked_until"] > 0
     # Ending the visit does not lift the lock-out ...
     clock.advance(121)
     wait_idle_checks(app)
@@ -367,8 +386,8 @@ def test_admin_refuses_a_wrong_pin_and_locks_out_after_five(kiosk) -> None:
     open_admin(app, clock)
     enter_pin(admin, PIN)
     assert not admin.unlocked and admin.message.startswith("Too many wrong PINs")
-    # ... five minutes do (the idle timer ends the visit meanwhile, closing the admin screen).
-    clock.advance(301)
+    # ... its end does (the idle timer ends the visit meanwhile, closing the admin screen).
+    clock.advance(121)
     wait_idle_checks(app)
     assert app.manager.current == "attract" and not admin.unlocked
     start_visit(app)
@@ -377,6 +396,8 @@ def test_admin_refuses_a_wrong_pin_and_locks_out_after_five(kiosk) -> None:
     assert admin.unlocked
     assert CONTENT_VERSION in admin.status_text and str(app.data_dir) in admin.status_text
     assert ", ".join(CONTENT_LANGUAGES) in admin.status_text
+    saved = json.loads((app.data_dir / LOCKOUT_FILE_NAME).read_text(encoding="utf-8"))
+    assert saved == {"failures": 0, "locked_until": 0.0}  # the right PIN resets the count
 
 
 def test_admin_can_exit_the_app(kiosk, monkeypatch) -> None:
@@ -594,7 +615,7 @@ def test_admin_imports_a_signed_bundle_from_a_usb_stick(tmp_path: Path, content_
     build(content_copy, tmp_path / "media" / "kiosk" / "STICK" / "bundle", tmp_path / "k")
     monkeypatch.setattr(sync.usb, "MOUNT_ROOTS", (tmp_path / "media",))
     config = parse_config(
-        f'[kiosk]\nlanguages = ["en", "bg", "el"]\nadmin_pin_hash = "{hash_pin(PIN, iterations=1000)}"\n'
+        f'[kiosk]\nlanguages = ["en", "bg", "el"]\nadmin_pin_hash = "{PIN_HASH}"\n'
         f'[sync]\nsource = "{tmp_path / "offline-source"}"\npublic_keys = ["{public}"]\n'
     )
     app, clock = start_app(config, tmp_path / "data", content_dir=CONTENT)
@@ -695,6 +716,48 @@ def test_search_typed_on_the_on_screen_keyboard(tmp_path: Path, lang: str, typed
         advance_frames(10)
         if reader.focused_block > 0:
             assert reader.ids.scroller.scroll_y < 1.0  # opened at the matching section
+    finally:
+        stop_app(app)
+
+
+def test_search_result_shows_the_words_as_written_and_brackets_literally(tmp_path: Path,
+                                                                          content_copy: Path) -> None:
+    guide = content_copy / "el" / "guides" / "municipal-voting.md"
+    text = guide.read_text(encoding="utf-8")
+    assert "**δημοτικές εκλογές** της," in text
+    guide.write_text(text.replace("**δημοτικές εκλογές** της,", "**δημοτικές εκλογές** [b]της[/b],"),
+                     encoding="utf-8")
+    content, problems = load_content(content_copy)
+    assert any("Kivy markup" in str(p) for p in problems)  # check refuses it, a cache may still hold it
+    data = tmp_path / "data"
+    data.mkdir()
+    set_current(data, build_cache_file(content, data / "cache", {"origin": "test"}))
+    app, _clock = start_app(CONFIG, data, content_dir=content_copy)
+    try:
+        start_visit(app, "el")
+        tap(app.screens["home"].ids.search_button)
+        search = app.screens["search"]
+        for letter in "εκλογες":  # typed without the tonos, as visitors often do
+            tap(search.keys[letter])
+        assert search.query == "εκλογες"
+        label = search.result_snippet("municipal-voting")
+        advance_frames(2)
+        assert label in [w for w, _rect in visible_widgets(app.root)]
+        words = [word for line in label._label._cached_lines for word in line.words]
+        shown = "".join(word.text for word in words)
+        assert "εκλογές" in shown and "εκλογεσ" not in shown  # the guide's own spelling
+        assert "[b]της[/b]," in shown  # the content's brackets, as text
+        assert [word.text for word in words if word.options["bold"]] == ["εκλογές"]
+        assert label.refs == {}
+        # the result widgets are reused as the query changes, not made again
+        shown_rows = list(search.ids.results.children)
+        tap(search.keys["delete"])
+        tap(search.keys["ς"])
+        assert list(search.ids.results.children) == shown_rows
+        assert search.result_snippet("municipal-voting") is label
+        tap(search.result_button("municipal-voting"))  # a reused result still opens its guide
+        assert app.manager.current == "guide"
+        assert app.screens["guide"].guide_id == "municipal-voting"
     finally:
         stop_app(app)
 

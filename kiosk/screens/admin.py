@@ -66,6 +66,7 @@ class AdminScreen(KioskScreen):
                 (tr._("Last update check"), sync["last_check"] or never),
                 (tr._("Last successful update"), sync["last_success"] or never),
                 (tr._("Last update error"), sync["last_error"] or "-"),
+                (tr._("Update state"), sync["state_error"] or tr._("readable")),
                 (tr._("Content expired (still shown)"), tr._("yes") if sync["stale"] else tr._("no")),
                 (tr._("Languages in the content"), ", ".join(status.languages)),
                 (tr._("Languages offered"), ", ".join(status.offered_languages)),
