@@ -74,11 +74,34 @@ def settle(frames: int = SETTLE_FRAMES) -> None:
         EventLoop.idle()
 
 
+def wait_until_placed(widget: Any, frames: int = 240) -> None:
+    """Advance frames until the widget has stopped moving: the same place and size in the
+    window for three frames in a row. A screen that was just shown, or whose text sizes
+    just changed, lays out over several frames (nested heights follow text that wraps);
+    a visitor aims at what has settled, and a tap aimed earlier would miss."""
+    last: tuple[float, ...] = ()
+    still = 0
+    for _ in range(frames):
+        placed = (*widget.to_window(*widget.pos), *widget.size)
+        still = still + 1 if placed == last else 0
+        if still >= 3:
+            return
+        last = placed
+        EventLoop.idle()
+    raise TimeoutError(f"{widget!r} still moving after {frames} frames (now at {last})")
+
+
 def tap(widget: Any, frames: int = SETTLE_FRAMES) -> None:
-    """Touch down and up at the widget's centre, through the window's event loop."""
+    """Touch down and up at the widget's centre, through the window's event loop, once
+    it has settled on screen (a tap at a widget that is off screen is a test error)."""
     advance_frames(2)
+    wait_until_placed(widget)
     scroll_into_view(widget)
+    wait_until_placed(widget)
     x, y = widget.to_window(*widget.center)
+    window = EventLoop.window
+    if not (0 <= x < window.width and 0 <= y < window.height):
+        raise AssertionError(f"cannot tap {widget!r}: its centre {(x, y)} is off screen")
     touch = UnitTestTouch(x, y)
     touch.touch_down()
     advance_frames(1)
