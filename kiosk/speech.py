@@ -24,10 +24,16 @@ def plain(markup: str) -> str:
     return text.replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&").strip()
 
 
-def screen_text(title: str, body: Iterable[str], choices: Iterable[str]) -> str:
-    """What is read: the title first, then the content, then the choices."""
-    parts = [plain(title)] + [plain(t) for t in body] + [plain(c) for c in choices]
-    return "\n".join(p for p in parts if p and p.strip())
+def screen_text(title: str, body: Iterable[tuple[str, bool]], choices: Iterable[str]) -> str:
+    """What is read: the title first, then the content, then the choices.
+
+    ``title`` and ``choices`` are plain text, read as written. Each body item is
+    ``(text, is_markup)``: only a label with markup on holds tags and escapes, which
+    :func:`plain` turns back into the text shown; a plain label's text is read as it is
+    (a literal ``[b]`` or ``&amp;`` in it is what the screen shows).
+    """
+    parts = [title] + [plain(t) if is_markup else t for t, is_markup in body] + list(choices)
+    return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
 @lru_cache(maxsize=32)

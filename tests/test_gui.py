@@ -23,8 +23,9 @@ from kiosk.admin import LOCKOUT_FILE_NAME, MIN_PIN_ITERATIONS, hash_pin
 from kiosk.app import KioskApp
 from kiosk.config import parse_config
 from kiosk.content_source import load_content
+from kiosk.markup import escape_markup
 from kiosk.store import build_cache_file, set_current
-from kiosk.widgets.common import KioskLabel, QRCodeImage
+from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
 
 pytestmark = pytest.mark.gui
 
@@ -443,6 +444,190 @@ def test_markup_in_content_is_shown_literally(tmp_path: Path, content_copy: Path
         stop_app(app)
 
 
+def height_as_ordinary_text(label: KioskLabel) -> int:
+    """The height ``label``'s text takes when every character of it is ordinary text: the
+    text escaped, in a markup label of the same width, type step, weight and padding."""
+    reference = MarkupLabel(text=escape_markup(label.text), text_style=label.text_style,
+                            bold=label.bold, italic=label.italic, halign=label.halign,
+                            padding=label.padding, size_hint_x=None, width=label.width)
+    reference.texture_update()
+    return reference.texture_size[1]
+
+
+def drawn_text(label: KioskLabel) -> str:
+    """The characters Kivy laid out for ``label``, without spaces (lines wrap at them)."""
+    label.texture_update()
+    laid_out = "".join(word.text for line in label._label._cached_lines for word in line.words)
+    return "".join(laid_out.split())
+
+
+MARKUP_MUNICIPALITY = "Comune di [size=400][color=ff0000]X[/color][/size] & Co [b]"
+
+
+def test_markup_in_the_municipality_name_is_shown_and_read_as_written(tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    """A municipality name from the config with Kivy tags in it: the About screen shows it
+    character for character at the normal size, and read-aloud reads it as shown."""
+    config = parse_config(
+        f'[kiosk]\nhost_country = "IT"\nmunicipality = "{MARKUP_MUNICIPALITY}"\n'
+        f'languages = ["en", "bg", "el"]\nadmin_pin_hash = "{PIN_HASH}"\n'
+    )
+    assert config.kiosk.municipality == MARKUP_MUNICIPALITY
+    app, _clock = start_app(config, tmp_path / "data", content_dir=CONTENT)
+    try:
+        start_visit(app)
+        tap(app.screens["home"].ids.about_button)
+        assert app.manager.current == "about"
+        label = next(w for w in app.screens["about"].ids.document.walk()
+                     if getattr(w, "probe_id", "") == "municipality")
+        line = f"This kiosk is provided by: {MARKUP_MUNICIPALITY}"
+        assert label.text == line and label.markup is False and label.bold
+        advance_frames(2)
+        assert drawn_text(label) == "".join(line.split())  # the brackets and tags, as text
+        # no [size=400]: the line is exactly as high as the same characters as ordinary text
+        assert label.texture_size[1] == height_as_ordinary_text(label)
+        assert label.height == label.texture_size[1]
+        # read aloud as shown, tags and all (only markup labels are turned back into text)
+        spoken: list[str] = []
+        monkeypatch.setattr(app.speaker, "speak", lambda text, lang: spoken.append(text) or False)
+        tap(app.root.ids.speak_button)
+        assert spoken and line in spoken[-1].splitlines()
+    finally:
+        stop_app(app)
+
+
+def test_admin_shows_a_usb_folder_named_like_markup_literally(kiosk, tmp_path: Path) -> None:
+    """A USB stick folder named "[size=400]x": the admin message names the saved file with
+    the folder's name as written, in a label of ordinary height."""
+    app, clock = kiosk
+    start_visit(app)
+    open_admin(app, clock)
+    admin = app.screens["admin"]
+    enter_pin(admin, PIN)
+    assert admin.unlocked
+    stick = tmp_path / "media" / "[size=400]x"
+    stick.mkdir(parents=True)
+    admin.usb_roots = (tmp_path / "media",)
+    tap(admin.ids.export_button)
+    written = stick / f"kiosk-usage-IT-{app.today().isoformat()}.csv"
+    assert written.exists()
+    message = f"Usage figures saved to {written}."
+    label = admin.ids.admin_message
+    assert admin.message == message and label.text == message and label.markup is False
+    advance_frames(2)
+    assert drawn_text(label) == "".join(message.split())  # "[size=400]x" as text
+    assert label.texture_size[1] == height_as_ordinary_text(label)
+    assert label.height == label.texture_size[1]
+
+
+# Labels allowed to have markup on, by screen. Each builds its text with kiosk.markup, which
+# escapes every piece from outside (content, config values, paths); every other label of
+# the app shows its text as written.
+MARKUP_ROLES = {
+    "guide": {"guide-heading", "guide-paragraph", "guide-list-item", "guide-source"},
+    "about": {"guide-heading", "guide-paragraph", "guide-list-item", "guide-source"},
+    "home": {"topic-details"},
+    "admin": {"admin-status"},
+    "search": {"search-snippet"},
+}
+
+
+def test_only_labels_that_escape_their_text_have_markup_on(kiosk, tmp_path: Path) -> None:
+    """Every screen visited once (and the bars, the notice and the idle warning): a label
+    with markup on is a MarkupLabel of an allowed role, with nothing but our own tags in
+    its text; every other label, KivyMD's button labels included, has markup off."""
+    from kivymd.uix.label import MDLabel
+
+    from kiosk.screens.base import KioskScreen
+
+    app, clock = kiosk
+    seen: set[tuple[str, str]] = set()
+    checked: set[str] = set()
+
+    def screen_of(widget) -> str:
+        node = widget
+        while node is not None and node.parent is not node:
+            if isinstance(node, KioskScreen):
+                return node.name
+            node = node.parent
+        return "window"
+
+    def check(tree, where: str | None = None) -> None:
+        for widget in tree.walk():
+            if not isinstance(widget, MDLabel):
+                continue
+            owner = where or screen_of(widget)
+            checked.add(owner)
+            if widget.markup:
+                role = getattr(widget, "markup_role", "")
+                assert isinstance(widget, MarkupLabel) and role in MARKUP_ROLES.get(owner, ()), (
+                    owner, type(widget).__name__, role, widget.text[:60])
+                leftover = OUR_TAGS.sub("", widget.text)
+                assert "[" not in leftover and "]" not in leftover, (owner, widget.text)
+                seen.add((owner, role))
+
+    def check_everything() -> None:
+        check(app.root)
+        check(app.warning, "window")
+        for name, screen in app.screens.items():
+            check(screen, name)
+        quiz, admin, search = app.screens["quiz"], app.screens["admin"], app.screens["search"]
+        # parts of a screen that leave its tree while hidden
+        for part in (quiz.question_panel, quiz.score_panel, quiz.feedback_card, quiz.fallback_note):
+            check(part, "quiz")
+        for part in (admin.pin_panel, admin.admin_panel):
+            check(part, "admin")
+        for button, snippet in search._rows:
+            check(button, "search")
+            check(snippet, "search")
+
+    ids = app.root.ids
+    home = app.screens["home"]
+    check_everything()  # the attract screen
+    start_visit(app)
+    check_everything()
+    tap(home.country_button)
+    assert app.manager.current == "countries"
+    check_everything()
+    tap(ids.home_button)
+    tap(home.topic_card("ep-voting"))
+    assert app.manager.current == "guide"
+    check_everything()
+    tap(ids.home_button)
+    tap(home.ids.quiz_button)
+    tap(app.screens["quiz"].option_button(app.visit.quiz.current.answer))
+    assert app.screens["quiz"].answered
+    check_everything()
+    tap(ids.home_button)
+    tap(home.ids.links_button)
+    assert app.manager.current == "links"
+    check_everything()
+    tap(ids.home_button)
+    tap(home.ids.search_button)
+    search = app.screens["search"]
+    for letter in "vote":
+        tap(search.keys[letter])
+    assert search.results
+    check_everything()
+    tap(ids.home_button)
+    tap(home.ids.about_button)
+    assert app.manager.current == "about"
+    check_everything()
+    open_admin(app, clock)
+    admin = app.screens["admin"]
+    enter_pin(admin, PIN)
+    admin.usb_roots = (tmp_path / "no-stick",)
+    tap(admin.ids.export_button)
+    assert admin.unlocked and admin.message == "No USB stick found."
+    check_everything()
+    clock.advance(95)
+    wait_idle_checks(app)
+    assert app.warning_visible
+    check_everything()
+    assert checked >= set(app.screens) | {"window"}
+    assert {role for _owner, role in seen} == set().union(*MARKUP_ROLES.values())
+
+
 def test_fallback_marker_shows_when_a_translation_is_missing(tmp_path: Path, content_copy: Path) -> None:
     (content_copy / "el" / "guides" / "ep-voting.md").unlink()
     app, _clock = start_app(CONFIG, tmp_path / "data", content_dir=content_copy)
@@ -654,10 +839,11 @@ def test_read_aloud_reads_the_screen_in_its_language_and_stops(kiosk, tmp_path: 
     tap(speak)
     text, lang = spoken[-1]
     assert lang == "el" and text.splitlines()[0] == app.screen_title  # title first
-    from kiosk.speech import plain
     from kiosk.widgets.common import KioskButton
 
-    choices = [plain(w.text) for w in app.screens["home"].walk(restrict=True) if isinstance(w, KioskButton)]
+    # button texts are plain text: read as written
+    choices = [w.text.strip() for w in app.screens["home"].walk(restrict=True)
+               if isinstance(w, KioskButton)]
     assert choices and text.splitlines()[-len(choices):] == choices  # the choices come last
     app.speaking = True  # writing a WAV may already be over; the label follows the state
     assert speak.text == tr_in("el", "Stop reading")

@@ -53,6 +53,25 @@ def test_stop_ends_speech_at_once(tmp_path: Path) -> None:
 
 
 def test_screen_text_reads_title_then_content_then_choices() -> None:
-    text = screen_text("[b]Quiz[/b]", ["A &bl;b&br; question?"], ["Yes", "No"])
+    text = screen_text("Quiz", [("[b]A &bl;b&br; question?[/b]", True)], ["Yes", "No"])
     assert text.splitlines() == ["Quiz", "A [b] question?", "Yes", "No"]
     assert plain("[color=0000ff][u]x[/u][/color] &amp; y") == "x & y"
+
+
+def test_screen_text_reads_plain_labels_as_written_and_undoes_markup_only_where_it_is_on() -> None:
+    """A label with markup off shows its text as written, so that is what is read: a
+    municipality called "Rock &amp; [b]Roll[/b]" is not turned into "Rock & Roll". Titles
+    and button texts are plain too."""
+    shown = "Comune di [size=400][color=ff0000]X[/color][/size] &amp; Co [b]"
+    text = screen_text(
+        "Q&A [b]about[/b] &bl;",
+        [(shown, False), ("Bring [b]your ID[/b] &amp; &bl;this&br;", True)],
+        ["Yes &amp; no", "[i]Maybe[/i]"],
+    )
+    assert text.splitlines() == [
+        "Q&A [b]about[/b] &bl;",
+        shown,
+        "Bring your ID & [this]",
+        "Yes &amp; no",
+        "[i]Maybe[/i]",
+    ]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from kiosk.i18n import tr
-from kiosk.markup import escape_markup
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.store import ABOUT_ID
 from kiosk.viewmodels import guide_view
@@ -22,11 +21,11 @@ class AboutScreen(KioskScreen):
             line = tr._("This kiosk is provided by: {municipality}").format(
                 municipality=app.settings.municipality
             )
-            label = KioskLabel(text=f"[b]{escape_markup(line)}[/b]")
+            label = KioskLabel(text=line, bold=True)  # plain text: the config's value as written
             label.probe_id = "municipality"
             self.ids.document.add_widget(label, index=len(self.ids.document.children) - 1)
         version = tr._("Content version: {version}").format(version=app.store.content_version)
-        self.ids.document.add_widget(KioskLabel(text=escape_markup(version), text_style="small"))
+        self.ids.document.add_widget(KioskLabel(text=version, text_style="small"))
 
     def reset_visit_state(self) -> None:
         super().reset_visit_state()

@@ -23,8 +23,10 @@ load_kv(__file__)
 class AdminScreen(KioskScreen):
     pin_display = StringProperty("")
     message = StringProperty("")
+    """Plain text (paths, error texts): its labels have markup off."""
     unlocked = BooleanProperty(False)
     status_text = StringProperty("")
+    """Markup: the names in bold, every value escaped."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -19,7 +19,7 @@ load_kv(__file__)
 
 class TopicCard(MDCard):
     heading = StringProperty("")
-    """Escaped guide title."""
+    """The guide title, plain text."""
     details = StringProperty("")
     """Markup: the escaped summary, then the country and the not-translated note if any."""
     fallback = BooleanProperty(False)
@@ -67,7 +67,7 @@ class HomeScreen(KioskScreen):
                 note = tr._("Not yet translated: shown in English.")
                 details += f"\n[i]{escape_markup(note)}[/i]"
             card = TopicCard(
-                heading=escape_markup(topic.title),
+                heading=topic.title,
                 details=details,
                 fallback=topic.fallback,
                 probe_id=f"guide-{topic.guide_id}",

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from kiosk.i18n import tr
-from kiosk.markup import escape_markup
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.viewmodels import links_view
 from kiosk.widgets.common import KioskLabel
@@ -19,7 +18,7 @@ class LinksScreen(KioskScreen):
         box.clear_widgets()
         box.add_widget(
             KioskLabel(
-                text=escape_markup(tr._("Scan a code with your phone's camera to open the page.")),
+                text=tr._("Scan a code with your phone's camera to open the page."),
             )
         )
         for view in links_view(app.store, app.visit.language, app.visit.country):
@@ -28,7 +27,7 @@ class LinksScreen(KioskScreen):
             card = link_card(view.url, view.label)
             card.link_id = view.link_id
             box.add_widget(card)
-            box.add_widget(KioskLabel(text=escape_markup(view.description)))
+            box.add_widget(KioskLabel(text=view.description))
 
     def reset_visit_state(self) -> None:
         super().reset_visit_state()

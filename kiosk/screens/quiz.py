@@ -7,7 +7,6 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.i18n import tr
-from kiosk.markup import escape_markup
 from kiosk.quiz import QuizSession, questions_for_country
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.viewmodels import QuestionView, question_view
@@ -83,7 +82,7 @@ class QuizScreen(KioskScreen):
         self.progress = tr._("Question {number} of {total}").format(
             number=session.index + 1, total=session.total
         )
-        self.question_text = escape_markup(view.text)
+        self.question_text = view.text
         self.is_last = session.index + 1 >= session.total
         self.answered = session.answered_current
         feedback = session.feedback() if self.answered else None
@@ -106,7 +105,7 @@ class QuizScreen(KioskScreen):
         if feedback is not None:
             self.was_correct = feedback.correct
             self.feedback_text = tr._("Correct!") if feedback.correct else tr._("Not quite.")
-            self.explanation = escape_markup(view.explanation)
+            self.explanation = view.explanation
         else:
             self.feedback_text = ""
             self.explanation = ""

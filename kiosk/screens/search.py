@@ -16,7 +16,7 @@ from kiosk.keyboards import layout_for
 from kiosk.markup import marked_text_to_markup
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.viewmodels import search_view
-from kiosk.widgets.common import KioskButton, KioskLabel
+from kiosk.widgets.common import KioskButton, MarkupLabel
 
 load_kv(__file__)
 
@@ -29,7 +29,7 @@ class SearchScreen(KioskScreen):
         super().__init__(**kwargs)
         self._layout_lang = ""
         self._actions: MDGridLayout | None = None
-        self._rows: list[tuple[KioskButton, KioskLabel]] = []
+        self._rows: list[tuple[KioskButton, MarkupLabel]] = []
         self.app.bind(text_step=self._restack_actions)
 
     def _restack_actions(self, _app: Any, step: int) -> None:
@@ -111,20 +111,21 @@ class SearchScreen(KioskScreen):
                 box.add_widget(button)
                 box.add_widget(label)
 
-    def _result_row(self, index: int) -> tuple[KioskButton, KioskLabel]:
+    def _result_row(self, index: int) -> tuple[KioskButton, MarkupLabel]:
         """The ``index``-th result's button and snippet label, made the first time only."""
         while len(self._rows) <= index:
             button = KioskButton()
             button.guide_id = ""
             button.bind(on_release=self._open_result)
-            self._rows.append((button, KioskLabel(text_style="small")))
+            snippet = MarkupLabel(markup_role="search-snippet", text_style="small")
+            self._rows.append((button, snippet))
         return self._rows[index]
 
     def _open_result(self, button: KioskButton) -> None:
         """Open the guide of a tapped result at the section matching the query."""
         self.app.open_screen("guide", guide_id=button.guide_id, focus=self.query.strip())
 
-    def result_snippet(self, guide_id: str) -> KioskLabel:
+    def result_snippet(self, guide_id: str) -> MarkupLabel:
         """The snippet label shown under the result for ``guide_id``."""
         return next(label for button, label in self._rows
                     if button.parent is not None and button.guide_id == guide_id)

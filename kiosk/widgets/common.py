@@ -20,11 +20,29 @@ Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
 
 
 class KioskLabel(MDLabel):
-    """A wrapping label whose height follows its text; markup is on, text must be escaped."""
+    """A wrapping label whose height follows its text; plain text, markup off.
+
+    Its text is shown exactly as given: a ``[size=400]`` in a path, a config value or an
+    error message is text. Whole-label emphasis uses ``bold``/``italic``; a label that
+    needs Kivy markup is a :class:`MarkupLabel`.
+    """
 
     probe_id = StringProperty("")
     text_style = OptionProperty("body", options=["display", "title", "heading", "body", "small"])
     """Which step of the app's type scale the label uses."""
+
+
+class MarkupLabel(KioskLabel):
+    """A :class:`KioskLabel` with Kivy markup on, for text with formatting inside it.
+
+    Its text must be built by :mod:`kiosk.markup` (``escape_markup``, ``spans_to_markup``,
+    ``marked_text_to_markup``), which escapes every piece that comes from outside, so only
+    the kiosk's own tags are read as markup.
+    """
+
+    markup_role = StringProperty("")
+    """What the label shows ("guide-paragraph", "admin-status", ...): the GUI tests keep
+    the list of roles allowed to use markup."""
 
 
 class KioskButton(MDCard):

@@ -2,7 +2,9 @@
 
 Headings, paragraphs, bullet and numbered lists, emphasis and images come from the
 guide's blocks; every linked address gets a QR code card with the address printed under
-it; the sources and the review date close the document. All text is escaped.
+it; the sources and the review date close the document. Labels are plain text unless
+they carry formatting from the content (headings, paragraphs, list items, sources): those
+are :class:`MarkupLabel` and every piece of content in them is escaped.
 """
 from __future__ import annotations
 
@@ -18,13 +20,14 @@ from kivymd.app import MDApp
 from kivymd.uix.boxlayout import MDBoxLayout
 from kivymd.uix.card import MDCard
 
+from kiosk.content_model import Block
 from kiosk.i18n import tr
 from kiosk.image_check import check_image_header
 from kiosk.languages import format_review_date
 from kiosk.markup import escape_markup, spans_to_markup
 from kiosk.store import ContentStore
 from kiosk.viewmodels import GuideView
-from kiosk.widgets.common import KioskLabel, QRCodeImage
+from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +50,8 @@ def link_card(url: str, label: str = "") -> MDCard:
     text_box = MDBoxLayout(orientation="vertical", adaptive_height=True, spacing=dp(8))
     text_box.pos_hint = {"center_y": 0.5}
     if label:
-        text_box.add_widget(KioskLabel(text=f"[b]{escape_markup(label)}[/b]"))
-    address = KioskLabel(text=escape_markup(url))
+        text_box.add_widget(KioskLabel(text=label, bold=True))
+    address = KioskLabel(text=url)
     address.probe_id = "link-address"
     text_box.add_widget(address)
     card.add_widget(text_box)
@@ -64,7 +67,7 @@ def link_card(url: str, label: str = "") -> MDCard:
 def fallback_note() -> KioskLabel:
     app = MDApp.get_running_app()
     note = KioskLabel(
-        text=escape_markup(tr._("Not yet translated: shown in English.")),
+        text=tr._("Not yet translated: shown in English."),
         text_style="small",
         theme_text_color="Custom",
         text_color=app.theme_cls.tertiaryColor,
@@ -75,8 +78,18 @@ def fallback_note() -> KioskLabel:
 
 
 def section_heading(text: str) -> KioskLabel:
-    return KioskLabel(
-        text=f"[b]{escape_markup(text)}[/b]", text_style="heading", padding=(0, dp(18), 0, 0)
+    """A heading the kiosk adds itself ("Sources"): plain bold text."""
+    return KioskLabel(text=text, bold=True, text_style="heading", padding=(0, dp(18), 0, 0))
+
+
+def content_heading(block: Block) -> MarkupLabel:
+    """A heading of the guide: its spans (which may carry emphasis) in bold, escaped."""
+    return MarkupLabel(
+        markup_role="guide-heading",
+        text=f"[b]{spans_to_markup(block.spans)}[/b]",
+        # a '###' sub-heading reads smaller than its section
+        text_style="body" if block.level > 2 else "heading",
+        padding=(0, dp(18), 0, 0),
     )
 
 
@@ -103,7 +116,7 @@ def image_texture(data: bytes, name: str) -> Texture | None:
 
 def image_description(alt: str) -> KioskLabel:
     """The image's description (alt text), shown where a picture failed to load."""
-    label = KioskLabel(text=escape_markup(alt), halign="center", italic=True)
+    label = KioskLabel(text=alt, halign="center", italic=True)
     label.image_fallback = True  # type: ignore[attr-defined]
     return label
 
@@ -120,20 +133,15 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
     container.clear_widgets()
     if view.fallback:
         container.add_widget(fallback_note())
-    container.add_widget(
-        KioskLabel(text=f"[b]{escape_markup(view.title)}[/b]", text_style="title")
-    )
-    container.add_widget(KioskLabel(text=escape_markup(view.summary), italic=True))
+    container.add_widget(KioskLabel(text=view.title, bold=True, text_style="title"))
+    container.add_widget(KioskLabel(text=view.summary, italic=True))
     for index, block in enumerate(view.blocks):
         first_child = len(container.children)
         if block.kind == "heading":
-            heading = section_heading("")
-            if block.level > 2:  # a '###' sub-heading reads smaller than its section
-                heading.text_style = "body"
-            heading.text = f"[b]{spans_to_markup(block.spans)}[/b]"
-            container.add_widget(heading)
+            container.add_widget(content_heading(block))
         elif block.kind == "paragraph":
-            container.add_widget(KioskLabel(text=spans_to_markup(block.spans, link_color)))
+            paragraph = spans_to_markup(block.spans, link_color)
+            container.add_widget(MarkupLabel(markup_role="guide-paragraph", text=paragraph))
         elif block.kind in ("bullets", "numbers"):
             for number, item in enumerate(block.items, start=1):
                 marker = f"{number}." if block.kind == "numbers" else "\u2022"
@@ -141,7 +149,8 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
                 bullet = KioskLabel(text=marker, size_hint_x=None, width=dp(44), halign="right")
                 bullet.pos_hint = {"top": 1}  # beside the first line of a wrapped item
                 row.add_widget(bullet)
-                row.add_widget(KioskLabel(text=spans_to_markup(item, link_color)))
+                entry = spans_to_markup(item, link_color)
+                row.add_widget(MarkupLabel(markup_role="guide-list-item", text=entry))
                 container.add_widget(row)
         elif block.kind == "image":
             data = store.media(block.src)
@@ -155,9 +164,7 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
                 image = Image(texture=texture, size_hint_y=None, height=height, fit_mode="contain")
                 container.add_widget(image)
                 container.add_widget(
-                    KioskLabel(
-                        text=escape_markup(block.alt), halign="center", text_style="small"
-                    )
+                    KioskLabel(text=block.alt, halign="center", text_style="small")
                 )
         if len(container.children) > first_child:
             placed[index] = container.children[len(container.children) - first_child - 1]
@@ -168,7 +175,8 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
     if view.sources:
         container.add_widget(section_heading(tr._("Sources")))
         for source in view.sources:
-            sources_label = KioskLabel(
+            sources_label = MarkupLabel(
+                markup_role="guide-source",
                 text=f"{escape_markup(source.title)}\n[size={int(app.font_small)}]"
                 f"{escape_markup(source.url)}[/size]",
             )
@@ -177,10 +185,8 @@ def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore
     if view.last_reviewed:
         container.add_widget(
             KioskLabel(
-                text=escape_markup(
-                    tr._("Last reviewed: {date}").format(
-                        date=format_review_date(view.last_reviewed, view.lang)
-                    )
+                text=tr._("Last reviewed: {date}").format(
+                    date=format_review_date(view.last_reviewed, view.lang)
                 ),
                 text_style="small",
                 padding=(0, dp(12), 0, 0),
