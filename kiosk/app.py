@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 
 PROBE_ENV = "KIOSK_PROBE_FILE"
 ESCAPE_KEYS = {27}  # Esc on a keyboard, the back key on Android
+"""The only keys the kiosk acts on (Back, within a visit); every other key is ignored."""
 
 
 class SecretCorner(ButtonBehavior, Widget):
@@ -78,6 +79,8 @@ class KioskRoot(FloatLayout):
 
 
 class KioskApp(MDApp):
+    use_kivy_settings = False
+    """Kivy's own settings panel is never offered (see :meth:`open_settings`)."""
     screen_title = StringProperty("")
     in_visit = BooleanProperty(False)
     current_screen = StringProperty("attract")
@@ -344,7 +347,9 @@ class KioskApp(MDApp):
             return
         screen = self.screens[self.manager.current]
         # restrict=True: this screen only, not the rest of the window after it
-        body = [w.text for w in screen.walk(restrict=True) if isinstance(w, KioskLabel) and w.text.strip()]
+        # each label's text with whether its markup is on (only then are tags and escapes in it)
+        body = [(w.text, bool(w.markup)) for w in screen.walk(restrict=True)
+                if isinstance(w, KioskLabel) and w.text.strip()]
         choices = [w.text for w in screen.walk(restrict=True) if isinstance(w, KioskButton) and w.text.strip()]
         text = screen_text(self.screen_title, body, choices)
         if self.speaker.speak(text, self.visit.language):
@@ -516,10 +521,29 @@ class KioskApp(MDApp):
             self.stop()
 
     def _on_keyboard(self, _window: Any, key: int, *_args: Any) -> bool:
-        if key in ESCAPE_KEYS:
-            if self.in_visit:
-                self.go_back()
-            return True  # never let Esc close the app
+        """Esc (the Android back key) goes back during a visit; every key, Esc included, is
+        consumed here, so no handler bound before the app's (Kivy's debug modules), nor the
+        window's own (Esc closes it), ever sees one. Kivy's F1 handler, bound after this one
+        and so called first, finds :meth:`open_settings` refusing."""
+        if key in ESCAPE_KEYS and self.in_visit:
+            self.go_back()
+        return True
+
+    # Kivy's settings panel (F1 in every Kivy app) would let anyone at the keyboard
+    # change Kivy's configuration (rotation, cursor, full screen, logging, keyboard mode)
+    # and save it: the kiosk has none to show, and its Kivy configuration is fixed in
+    # kiosk.launcher.configure_kivy and never written.
+
+    def open_settings(self, *_args: Any) -> bool:
+        """Refuse to open Kivy's settings panel: a visitor may change their visit only."""
+        return False
+
+    def display_settings(self, _settings: Any) -> bool:
+        """Refuse to show any settings panel (the kiosk never creates one)."""
+        return False
+
+    def close_settings(self, *_args: Any) -> bool:
+        """There is never a settings panel to close."""
         return False
 
     def _on_request_close(self, *_args: Any, **_kwargs: Any) -> bool:
@@ -541,6 +565,24 @@ class KioskApp(MDApp):
             node = node.parent
         return True
 
+    @staticmethod
+    def _kivy_probe() -> dict[str, Any]:
+        """How Kivy itself is set up: window rotation, cursor and full screen, the debug
+        modules running, the config file Kivy would save to (None: none), and the
+        window's top-level widgets (the app's root only, unless something opened a panel)."""
+        from kivy.config import Config
+        from kivy.modules import Modules
+
+        return {
+            "rotation": Window.rotation,
+            "show_cursor": bool(Window.show_cursor),
+            "fullscreen": Window.fullscreen,
+            "borderless": bool(Window.borderless),
+            "modules": sorted(name for name, mod in Modules.list().items() if mod.get("activated")),
+            "config_file": Config.filename,
+            "layers": [type(widget).__name__ for widget in Window.children],
+        }
+
     def _write_probe(self, _dt: float) -> None:
         """Write the current screen and its touch targets for end-to-end tests."""
         targets = {}
@@ -561,6 +603,7 @@ class KioskApp(MDApp):
             "first_frame_at": self.first_frame_at,
             "targets": targets,
             "window": [Window.width, Window.height],
+            "kivy": self._kivy_probe(),
         }
         text = json.dumps(state, sort_keys=True)
         if text != self._probe_last:

@@ -2,6 +2,14 @@
 
 Kivy reads its configuration when first imported, so this module must run before anything
 imports ``kivy.core.window``; :func:`run_kiosk` imports the app only after setting it up.
+
+Kivy's configuration is the app's own, fixed in :func:`configure_kivy` and nowhere else:
+Kivy reads no ``config.ini`` (not the user's ``~/.kivy/config.ini``, not one in the data
+folder) and writes none (``KIVY_NO_CONFIG``), takes no options from the command line
+(``KIVY_NO_ARGS``) or from ``KCFG_*`` environment variables (``KIVY_NO_ENV_CONFIG``), and
+runs none of its debug modules (inspector, console, keybinding, monitor, screen, recorder...),
+whatever a config file or the environment says. Its home (``KIVY_HOME``, where it would
+look for user modules) is a folder of the app's that nothing creates.
 """
 from __future__ import annotations
 
@@ -13,11 +21,90 @@ import sys
 import signal
 from pathlib import Path
 
+from kiosk import paths
 from kiosk.config import KioskConfig
 
+log = logging.getLogger(__name__)
 
-def configure_kivy(fullscreen: bool, size: tuple[int, int] = (1280, 800)) -> None:
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
+KIVY_HOME_NAME = "kivy-home"
+"""The folder, in the data folder (or the app's bundle), that Kivy is told is its home."""
+
+KIVY_ENVIRONMENT = {
+    "KIVY_NO_CONFIG": "1",  # read and write no config.ini: the settings below are all there is
+    "KIVY_NO_ENV_CONFIG": "1",  # ignore KCFG_<section>_<key> variables
+    "KIVY_NO_ARGS": "1",  # Kivy's own command-line options (-m inspector, -r 180...) are off
+}
+"""Kivy's documented switches that keep its configuration out of any outsider's reach."""
+
+
+def kiosk_kivy_settings(fullscreen: bool, size: tuple[int, int], screen: tuple[int, int] | None
+                        ) -> dict[tuple[str, str], str]:
+    """Every Kivy setting the kiosk fixes, as ``{(section, key): value}``.
+
+    These are the app's read-only defaults: applied at every start, never saved, and the
+    same whatever a ``config.ini`` or the environment holds. ``screen`` is the display's
+    size in pixels (see :func:`desktop_size`) when it is known.
+    """
+    settings = {
+        ("kivy", "exit_on_escape"): "0",
+        ("kivy", "pause_on_minimize"): "0",
+        # Keys come from a real keyboard only: no virtual keyboard pops up (the search
+        # screen has its own on-screen keyboard made of buttons).
+        ("kivy", "keyboard_mode"): "system",
+        ("kivy", "log_enable"): "0",  # Kivy's own log files: the kiosk logs through Python
+        ("graphics", "rotation"): "0",
+        # No multisampling: with software GL (Mesa llvmpipe, common on kiosk PCs without a
+        # GPU driver) 2x MSAA doubled the cost of every frame; shapes are antialiased by
+        # KivyMD's own smooth drawing instructions anyway (bench/PERFORMANCE.md has the figures).
+        ("graphics", "multisamples"): "0",
+        ("input", "mouse"): "mouse,disable_multitouch",
+    }
+    if fullscreen:
+        settings[("graphics", "show_cursor")] = "0"
+        settings[("graphics", "borderless")] = "1"
+        if screen:
+            # A borderless window exactly covering the screen (see desktop_size()).
+            settings.update({
+                ("graphics", "fullscreen"): "0",
+                ("graphics", "position"): "custom",
+                ("graphics", "left"): "0",
+                ("graphics", "top"): "0",
+                ("graphics", "width"): str(screen[0]),
+                ("graphics", "height"): str(screen[1]),
+            })
+        else:
+            settings[("graphics", "fullscreen")] = "auto"
+    else:
+        settings.update({
+            ("graphics", "show_cursor"): "1",
+            ("graphics", "fullscreen"): "0",
+            ("graphics", "borderless"): "0",
+            ("graphics", "width"): str(size[0]),
+            ("graphics", "height"): str(size[1]),
+            ("graphics", "position"): "custom",
+            ("graphics", "left"): "0",
+            ("graphics", "top"): "0",
+        })
+    return settings
+
+
+def default_kivy_home() -> Path:
+    """Kivy's home when no data folder is given (self-test, GUI tests): a folder in the app's
+    own tree or bundle that the app never creates, so nothing is found there either."""
+    return paths.project_root() / KIVY_HOME_NAME
+
+
+def configure_kivy(fullscreen: bool, size: tuple[int, int] = (1280, 800),
+                   kivy_home: Path | None = None) -> None:
+    """Set Kivy up for the kiosk; call before anything imports Kivy.
+
+    ``fullscreen``: a borderless window covering the screen with no cursor, else a normal
+    ``size`` window. ``kivy_home``: the folder Kivy is told is its home (``KIVY_HOME``);
+    Kivy reads nothing from it and writes nothing to it. Default: :func:`default_kivy_home`.
+    """
+    kivy_was_imported = "kivy" in sys.modules
+    os.environ.update(KIVY_ENVIRONMENT)
+    os.environ["KIVY_HOME"] = str(kivy_home or default_kivy_home())
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     # SDL's clipboard needs no external tool (Kivy would otherwise probe xclip/xsel).
     os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
@@ -26,35 +113,19 @@ def configure_kivy(fullscreen: bool, size: tuple[int, int] = (1280, 800)) -> Non
     os.environ["SDL_NO_SIGNAL_HANDLERS"] = "1"
     from kivy.config import Config
 
-    Config.set("kivy", "exit_on_escape", "0")
-    Config.set("kivy", "pause_on_minimize", "0")
-    # No multisampling: with software GL (Mesa llvmpipe, common on kiosk PCs without a GPU
-    # driver) 2x MSAA doubled the cost of every frame; shapes are antialiased by KivyMD's
-    # own smooth drawing instructions anyway (bench/PERFORMANCE.md has the figures).
-    Config.set("graphics", "multisamples", "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    if kivy_was_imported:
+        log.warning("Kivy was imported before configure_kivy(): its environment switches came "
+                    "too late; the kiosk's own settings still replace whatever it read")
+    # Config.write() writes to Config.filename; with none (as KIVY_NO_CONFIG leaves it),
+    # nothing, not even Kivy's settings panel, can save a change.
+    Config.filename = None
+    # Kivy's debug modules (inspector, console, keybinding, monitor, screen, recorder,
+    # touchring, showborder...) start when the window opens, for each key of [modules].
+    Config.remove_section("modules")
+    Config.add_section("modules")
     screen = desktop_size() if fullscreen else None
-    if fullscreen:
-        Config.set("graphics", "show_cursor", "0")
-        Config.set("graphics", "borderless", "1")
-        if screen:
-            # A borderless window exactly covering the screen (see desktop_size()).
-            Config.set("graphics", "fullscreen", "0")
-            Config.set("graphics", "position", "custom")
-            Config.set("graphics", "left", "0")
-            Config.set("graphics", "top", "0")
-            Config.set("graphics", "width", str(screen[0]))
-            Config.set("graphics", "height", str(screen[1]))
-        else:
-            Config.set("graphics", "fullscreen", "auto")
-    else:
-        Config.set("graphics", "fullscreen", "0")
-        Config.set("graphics", "borderless", "0")
-        Config.set("graphics", "width", str(size[0]))
-        Config.set("graphics", "height", str(size[1]))
-        Config.set("graphics", "position", "custom")
-        Config.set("graphics", "left", "0")
-        Config.set("graphics", "top", "0")
+    for (section, key), value in kiosk_kivy_settings(fullscreen, size, screen).items():
+        Config.set(section, key, value)
 
 
 def desktop_size() -> tuple[int, int] | None:
@@ -106,8 +177,8 @@ def run_kiosk(
     # Kivy's messages go through Python logging to our rotating file and the journal.
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     log_path = setup_logging(data_dir)
-    logging.getLogger(__name__).info("starting; data folder %s, log file %s", data_dir, log_path)
-    configure_kivy(fullscreen)
+    log.info("starting; data folder %s, log file %s", data_dir, log_path)
+    configure_kivy(fullscreen, kivy_home=data_dir / KIVY_HOME_NAME)
     from kiosk.app import KioskApp
 
     app = KioskApp(config, data_dir, content_dir=content_dir)

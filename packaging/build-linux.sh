@@ -9,7 +9,8 @@
 # --python PYTHON  a Python with the kiosk and PyInstaller installed (default: .venv/bin/python)
 #
 # Results: DIR/eu-citizens-kiosk-VERSION-linux-ARCH/ (app/, install.sh, uninstall.sh, the
-# systemd unit, the default config, README.md) and the same as a .tar.gz next to it.
+# systemd unit, the default config, the Xorg and sysctl lockdown snippets, README.md) and
+# the same as a .tar.gz next to it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="$ROOT/dist"
@@ -43,7 +44,8 @@ mkdir -p "$OUT/$NAME"
 mv "$WORK/dist/eu-citizens-kiosk" "$OUT/$NAME/app"
 install -m 0755 "$ROOT/packaging/linux/install.sh" "$ROOT/packaging/linux/uninstall.sh" "$OUT/$NAME/"
 install -m 0644 "$ROOT/packaging/linux/eu-citizens-kiosk.service" "$ROOT/packaging/linux/kiosk.toml" \
-  "$ROOT/packaging/linux/eu-citizens-kiosk.sysusers" "$OUT/$NAME/"
+  "$ROOT/packaging/linux/eu-citizens-kiosk.sysusers" "$ROOT/packaging/linux/xorg-eu-citizens-kiosk.conf" \
+  "$ROOT/packaging/linux/sysctl-eu-citizens-kiosk.conf" "$OUT/$NAME/"
 install -m 0644 "$ROOT/packaging/README.md" "$OUT/$NAME/README.md"
 echo "$VERSION" > "$OUT/$NAME/VERSION"
 rm -rf "$WORK"

@@ -65,7 +65,8 @@ def test_archive_holds_the_app_installer_unit_config_and_guide(release) -> None:
                              text=True, check=True).stdout.split()
     top = release["folder"].name
     for name in ("install.sh", "uninstall.sh", "eu-citizens-kiosk.service", "kiosk.toml",
-                 "eu-citizens-kiosk.sysusers", "README.md", "VERSION", "app/eu-citizens-kiosk",
+                 "eu-citizens-kiosk.sysusers", "xorg-eu-citizens-kiosk.conf",
+                 "sysctl-eu-citizens-kiosk.conf", "README.md", "VERSION", "app/eu-citizens-kiosk",
                  "app/_internal/content/structure.yaml", "app/_internal/keys/pinned-public-keys.txt",
                  "app/_internal/kiosk/app.kv", "app/_internal/kivymd/data/glsl/ripple/ripple.glsl"):
         assert f"{top}/{name}" in listing, name
@@ -169,6 +170,17 @@ def installed_files(root: Path) -> dict[str, str]:
     return found
 
 
+XORG_SNIPPET = "etc/X11/xorg.conf.d/50-eu-citizens-kiosk.conf"
+SYSCTL_SNIPPET = "etc/sysctl.d/90-eu-citizens-kiosk.conf"
+LOCKDOWN_SOURCES = {XORG_SNIPPET: ROOT / "packaging/linux/xorg-eu-citizens-kiosk.conf",
+                    SYSCTL_SNIPPET: ROOT / "packaging/linux/sysctl-eu-citizens-kiosk.conf"}
+
+
+def settings_lines(text: str) -> list[str]:
+    """The lines of a config snippet that say something: no comments, no blank lines."""
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
 def run_script(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([str(script), *args], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -180,9 +192,14 @@ def test_install_into_a_root_folder_lays_down_exactly_these_files(release, tmp_p
     run_script(release["folder"] / "install.sh", "--destdir", str(root))
     assert installed_files(root) == {
         "etc": "dir",
+        "etc/X11": "dir",
+        "etc/X11/xorg.conf.d": "dir",
+        XORG_SNIPPET: "file 644",
         "etc/eu-citizens-kiosk": "dir",
         "etc/eu-citizens-kiosk/kiosk.toml": "file 644",
         "etc/eu-citizens-kiosk/kiosk.toml.default": "file 644",
+        "etc/sysctl.d": "dir",
+        SYSCTL_SNIPPET: "file 644",
         "etc/systemd": "dir",
         "etc/systemd/system": "dir",
         "etc/systemd/system/eu-citizens-kiosk.service": "file 644",
@@ -218,6 +235,19 @@ def test_install_into_a_root_folder_lays_down_exactly_these_files(release, tmp_p
                  "Environment=KIOSK_DATA_DIR=/var/lib/eu-citizens-kiosk"):
         assert f"\n{line}\n" in unit, line
     assert "u eu-kiosk - " in (root / "usr/lib/sysusers.d/eu-citizens-kiosk.conf").read_text()
+    # The keyboard lockdown outside the app: Xorg cannot switch to a text console
+    # (Ctrl+Alt+Fn), be killed (Ctrl+Alt+Backspace) or change resolution from the keyboard,
+    # and the kernel's magic SysRq keys (Alt+SysRq+B reboots) are off; exactly these settings.
+    for installed, source in LOCKDOWN_SOURCES.items():
+        assert (root / installed).read_bytes() == source.read_bytes(), installed
+    assert settings_lines((root / XORG_SNIPPET).read_text()) == [
+        'Section "ServerFlags"',
+        'Option "DontVTSwitch" "true"',
+        'Option "DontZap" "true"',
+        'Option "DontZoom" "true"',
+        "EndSection",
+    ]
+    assert settings_lines((root / SYSCTL_SNIPPET).read_text()) == ["kernel.sysrq = 0"]
 
 
 def test_reinstall_keeps_the_config_and_uninstall_keeps_config_and_data_unless_purged(
@@ -237,6 +267,7 @@ def test_reinstall_keeps_the_config_and_uninstall_keeps_config_and_data_unless_p
     assert not (root / "opt/eu-citizens-kiosk").exists()
     assert not (root / "usr/local/bin/eu-citizens-kiosk").is_symlink()
     assert not (root / "etc/systemd/system/eu-citizens-kiosk.service").exists()
+    assert not (root / XORG_SNIPPET).exists() and not (root / SYSCTL_SNIPPET).exists()
     assert config.read_text() == '[kiosk]\nmunicipality = "Empoli"\n'
     assert (data / "usage.db").read_bytes() == b"counts"
     run_script(release["folder"] / "uninstall.sh", "--destdir", str(root), "--purge")

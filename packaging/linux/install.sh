@@ -10,9 +10,12 @@
 #   /etc/eu-citizens-kiosk/kiosk.toml.default     this version's documented defaults
 #   /etc/systemd/system/eu-citizens-kiosk.service the service (starts on boot, restarts)
 #   /usr/lib/sysusers.d/eu-citizens-kiosk.conf    the eu-kiosk system user
+#   /etc/X11/xorg.conf.d/50-eu-citizens-kiosk.conf  X: no VT switch (Ctrl+Alt+Fn), no zap, no zoom
+#   /etc/sysctl.d/90-eu-citizens-kiosk.conf       the kernel: no magic SysRq keys
 # Without a destination folder it also installs the OS packages the app needs (unless
-# --no-deps), creates the user, runs the self-test, and enables and starts the service
-# (unless --no-start). The data folder /var/lib/eu-citizens-kiosk is made by systemd.
+# --no-deps), creates the user, turns magic SysRq off at once, runs the self-test, and
+# enables and starts the service (unless --no-start). The data folder
+# /var/lib/eu-citizens-kiosk is made by systemd.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DEST="${DESTDIR:-}"
@@ -23,7 +26,7 @@ while [ $# -gt 0 ]; do
     --destdir) DEST="$2"; shift 2 ;;
     --no-deps) DEPS=0; shift ;;
     --no-start) START=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -78,6 +81,14 @@ fi
 install -D -m 0644 "$HERE/eu-citizens-kiosk.service" "$DEST/etc/systemd/system/eu-citizens-kiosk.service"
 install -D -m 0644 "$HERE/eu-citizens-kiosk.sysusers" "$DEST/usr/lib/sysusers.d/eu-citizens-kiosk.conf"
 
+# Keyboard lockdown outside the app (the app itself ignores every key but Esc): the X
+# server cannot be switched away from or killed, and the kernel's SysRq keys are off.
+XORG_SNIPPET="$DEST/etc/X11/xorg.conf.d/50-eu-citizens-kiosk.conf"
+SYSCTL_SNIPPET="$DEST/etc/sysctl.d/90-eu-citizens-kiosk.conf"
+say "locking the keyboard: $XORG_SNIPPET, $SYSCTL_SNIPPET"
+install -D -m 0644 "$HERE/xorg-eu-citizens-kiosk.conf" "$XORG_SNIPPET"
+install -D -m 0644 "$HERE/sysctl-eu-citizens-kiosk.conf" "$SYSCTL_SNIPPET"
+
 if [ -n "$DEST" ]; then
   say "installed under $DEST (no user, no service started)"
   exit 0
@@ -90,6 +101,10 @@ else
   for group in video input audio render; do
     getent group "$group" >/dev/null && usermod -aG "$group" eu-kiosk
   done
+fi
+# Magic SysRq off now, not only from the next boot (a container may refuse: then at boot).
+if command -v sysctl >/dev/null; then
+  sysctl -q -p "$SYSCTL_SNIPPET" || say "warning: could not set kernel.sysrq now; it is set at the next boot"
 fi
 # The admin PIN hash in the config is readable by the kiosk user only.
 chgrp eu-kiosk "$CONF/kiosk.toml" && chmod 0640 "$CONF/kiosk.toml"
