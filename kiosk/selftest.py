@@ -205,6 +205,9 @@ class PageWalk:
             return False
         self._last = what
         try:
+            # As a visitor's touches do: a walk that outlasts the idle timeout must not
+            # be ended half-way (the quiz would be forgotten between two questions).
+            self.app.continue_visit()
             action()
         except Exception as exc:  # every page is tried; each failure is named
             traceback.print_exc()

@@ -92,7 +92,9 @@ def test_monkey_reports_an_exception_raised_by_a_touch_handler(tmp_path: Path, m
 
     monkeypatch.setattr(KioskApp, "start_visit", broken)
     result = monkey.run_soak(5, SEED, tmp_path / "data", sample_every=1000)
-    assert not result.ok and result.touches == 0
+    # The app's UI error handler (issue 12) rides out one error, so the touch completes and
+    # the kiosk goes on; the error it logged ends the soak right after that first touch.
+    assert not result.ok and result.touches == 1
     assert any("injected fault" in f and "start_visit" in f for f in result.failures), result.failures
 
 
