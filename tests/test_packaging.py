@@ -73,6 +73,7 @@ def test_archive_holds_the_app_installer_unit_config_and_guide(release) -> None:
     assert any(n.startswith(f"{top}/app/_internal/locales/el/") for n in listing)
 
 
+@pytest.mark.timeout(1500)  # draws some 1,320 pages with software GL (about 20 s a language)
 def test_frozen_app_passes_its_selftest_without_our_python(release, tmp_path: Path) -> None:
     server = Xvfb()
     try:
