@@ -32,13 +32,3 @@ def content_copy(tmp_path: Path) -> Path:
     shutil.copytree(CONTENT, target)
     return target
 
-
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
-                                  items: list[pytest.Item]) -> None:
-    """Run the soak last. Its 2,000 in-process touches leave process-wide Kivy state behind
-    that later in-process GUI tests inherited: in full runs the whole-EU tests that ran after
-    it lost their text-size taps and measured titles in a larger font (twice), and they passed
-    in every run where the soak came after them. A kiosk runs one app per process, so this
-    is test isolation, not app behaviour; the cause is not found yet (closing note, issue 12)."""
-    soak = [item for item in items if item.path.name == "test_soak.py"]
-    items[:] = [item for item in items if item.path.name != "test_soak.py"] + soak
