@@ -145,3 +145,23 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 
 
 __all__ = ["FaultServer", "Nginx", "free_port", "reset_connection", "serve_file", "tree_bytes", "os"]
+
+
+def english_content(folder: Path) -> Path:
+    """Make ``folder`` a content folder with the structure, media and the English texts:
+    the small signed bundle the sync, image, proxy and rollback tests publish."""
+    from conftest import CONTENT
+
+    folder.mkdir()
+    shutil.copy(CONTENT / "structure.yaml", folder)
+    shutil.copytree(CONTENT / "media", folder / "media")
+    shutil.copytree(CONTENT / "en", folder / "en")
+    return folder
+
+
+def editor_key(tmp_path: Path) -> tuple[Path, list]:
+    """A new signing key file in ``tmp_path`` and the public key list a kiosk trusts."""
+    from sync.keys import generate_key_file, parse_public_key
+
+    path = tmp_path / "editor.key"
+    return path, [parse_public_key(generate_key_file(path))]

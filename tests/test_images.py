@@ -33,7 +33,7 @@ from sync.fetch import FolderSource
 from sync.keys import generate_key_file, load_private_key, parse_public_key
 from sync.manifest import ObjectEntry, encode_payload, sign
 from sync.updater import status, sync_once
-from sync_support import tree_bytes
+from sync_support import editor_key, english_content, tree_bytes
 
 PICTURE = "media/ballot-box.png"
 """The picture the bundled ep-voting guide shows, in every language."""
@@ -80,18 +80,12 @@ def encoded(image: Image.Image, fmt: str, **options: object) -> bytes:
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """A content folder with the structure, media and the English texts (as test_sync's)."""
-    folder = tmp_path / "content"
-    folder.mkdir()
-    shutil.copy(CONTENT / "structure.yaml", folder)
-    shutil.copytree(CONTENT / "media", folder / "media")
-    shutil.copytree(CONTENT / "en", folder / "en")
-    return folder
+    return english_content(tmp_path / "content")
 
 
 @pytest.fixture
 def key(tmp_path: Path) -> tuple[Path, list]:
-    path = tmp_path / "editor.key"
-    return path, [parse_public_key(generate_key_file(path))]
+    return editor_key(tmp_path)
 
 
 # ------------------------------------------------------------------ the checker itself

@@ -33,7 +33,16 @@ from sync.keys import generate_key_file, load_private_key, parse_public_key
 from sync.manifest import ObjectEntry, encode_payload, sign
 from sync.publish import publish
 from sync.updater import SyncState, status, sync_once
-from sync_support import FaultServer, Nginx, free_port, reset_connection, serve_file, tree_bytes
+from sync_support import (
+    FaultServer,
+    Nginx,
+    editor_key,
+    english_content,
+    free_port,
+    reset_connection,
+    serve_file,
+    tree_bytes,
+)
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=3, manifest_deadline=3, object_deadline=3,
                    retries=2, backoff=0.01)
@@ -42,19 +51,12 @@ FAST = FetchLimits(connect_timeout=2, read_timeout=3, manifest_deadline=3, objec
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """A content folder with the structure, media and the English texts."""
-    folder = tmp_path / "content"
-    folder.mkdir()
-    shutil.copy(CONTENT / "structure.yaml", folder)
-    shutil.copytree(CONTENT / "media", folder / "media")
-    shutil.copytree(CONTENT / "en", folder / "en")
-    return folder
+    return english_content(tmp_path / "content")
 
 
 @pytest.fixture
 def key(tmp_path: Path) -> tuple[Path, list]:
-    path = tmp_path / "editor.key"
-    public = generate_key_file(path)
-    return path, [parse_public_key(public)]
+    return editor_key(tmp_path)
 
 
 @pytest.fixture

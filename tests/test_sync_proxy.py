@@ -31,7 +31,7 @@ from sync.fetch import FetchLimits, HttpSource
 from sync.keys import generate_key_file, parse_public_key
 from sync.updater import SyncResult, status, sync_once
 from sync.worker import SyncWorker
-from sync_support import free_port
+from sync_support import editor_key, free_port
 
 HOST = "kiosk-content.example.invalid"
 SECRET = "pr0xy-s3cret"
@@ -137,9 +137,7 @@ def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 @pytest.fixture
 def key(tmp_path: Path) -> tuple[Path, list]:
-    path = tmp_path / "editor.key"
-    public = generate_key_file(path)
-    return path, [parse_public_key(public)]
+    return editor_key(tmp_path)
 
 
 @pytest.fixture
