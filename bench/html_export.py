@@ -1,8 +1,8 @@
 """The kiosk's content as static HTML, for comparing the kiosk with a browser in kiosk mode.
 
 Generates, from the same content and the same plain-Python core the app uses (the SQLite
-cache from ``kiosk.store``, the view models from ``kiosk.viewmodels``, UI strings from the
-gettext catalogs, language and country names from babel, QR codes from ``kiosk.qr``), the
+cache from ``contentlib.store``, the view models from ``kiosk.core.viewmodels``, UI strings from the
+gettext catalogs, language and country names from babel, QR codes from ``kiosk.core.qr``), the
 four pages of the benchmark walkthrough: attract, language, home (per language) and every
 guide (per language). Same texts, Roboto from Kivy's data folder, the app's type scale and
 colours, a comparable layout (top bar, scrolling middle, bottom bar); no network resources.
@@ -29,13 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kiosk import catalogs, paths  # noqa: E402
+from kiosk import paths  # noqa: E402
+from kiosk.core import catalogs  # noqa: E402
 from kiosk.config import KioskSettings  # noqa: E402
-from kiosk.content_model import Span  # noqa: E402
-from kiosk.languages import country_name, format_review_date, native_name  # noqa: E402
-from kiosk.qr import qr_matrix  # noqa: E402
-from kiosk.store import ContentStore, ensure_cache  # noqa: E402
-from kiosk.viewmodels import GuideView, guide_view, home_topics  # noqa: E402
+from contentlib.model import Span  # noqa: E402
+from kiosk.core.languages import country_name, format_review_date, native_name  # noqa: E402
+from kiosk.core.qr import qr_matrix  # noqa: E402
+from contentlib.store import ContentStore, ensure_cache  # noqa: E402
+from kiosk.core.viewmodels import GuideView, guide_view, home_topics  # noqa: E402
 
 FONT_FACES = {  # file in kivy/data/fonts -> (weight, style)
     "Roboto-Regular.ttf": (400, "normal"),

@@ -239,7 +239,7 @@ class ResultWatch:
     the class, so a result arriving at any time after start-up is seen)."""
 
     def __init__(self) -> None:
-        from kiosk.app import KioskApp
+        from kiosk.ui.app import KioskApp
 
         self.cls = KioskApp
         self.original = KioskApp.__dict__["sync_finished"]

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from kiosk import paths
-from kiosk.admin import MAX_PIN_DIGITS, MIN_PIN_DIGITS, check_new_pin, hash_pin
+from kiosk.core.admin import MAX_PIN_DIGITS, MIN_PIN_DIGITS, check_new_pin, hash_pin
 from kiosk.config import ConfigError, KioskConfig, load_config
-from kiosk.content_model import ContentError
+from contentlib.model import ContentError
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -58,8 +58,8 @@ def _load(args: argparse.Namespace) -> tuple[KioskConfig, Path]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from kiosk.launcher import run_kiosk
-    from kiosk.store import ensure_cache
+    from kiosk.ui.launcher import run_kiosk
+    from contentlib.store import ensure_cache
 
     config, data_dir = _load(args)
     fullscreen = config.kiosk.fullscreen
@@ -101,7 +101,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.store import ContentStore, current_cache_path
+    from contentlib.store import ContentStore, current_cache_path
     from sync.keys import trusted_keys
 
     config, data_dir = _load(args)
@@ -137,7 +137,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from kiosk.usage import UsageStore, counts_to_csv
+    from kiosk.ops.usage import UsageStore, counts_to_csv
 
     _config, data_dir = _load(args)
     since = None
@@ -159,7 +159,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
-    from kiosk.selftest import run_selftest
+    from kiosk.ops.selftest import run_selftest
 
     config = load_config(args.config)
     return run_selftest(config, args.data_dir)

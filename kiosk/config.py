@@ -13,8 +13,8 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from kiosk.admin import parse_pin_hash
-from kiosk.countries import EU_MEMBER_STATES
+from kiosk.core.admin import parse_pin_hash
+from kiosk.core.countries import EU_MEMBER_STATES
 from sync.keys import parse_public_key
 
 
@@ -44,8 +44,8 @@ class KioskSettings:
     """Output of ``kiosk hash-pin``; empty means the admin screen cannot be opened.
 
     Checked at load: ``pbkdf2_sha256$<iterations>$<salt>$<hash>`` with at least
-    ``kiosk.admin.MIN_PIN_ITERATIONS`` iterations, a salt of at least 16 bytes and a
-    32-byte hash (see ``kiosk.admin.parse_pin_hash``)."""
+    ``kiosk.core.admin.MIN_PIN_ITERATIONS`` iterations, a salt of at least 16 bytes and a
+    32-byte hash (see ``kiosk.core.admin.parse_pin_hash``)."""
     attract_cycle_seconds: float = 3.0
     """How long each language's "Touch to start" stays on the attract screen."""
     speech_volume: float = 80.0

@@ -1,7 +1,7 @@
 """The ``kiosk-content`` command for content editors.
 
 ``check CONTENT_DIR`` validates the content folder (decoding every image, see
-:mod:`kiosk.image_check`), prints every problem with its file and line (a guide
+:mod:`contentlib.images`), prints every problem with its file and line (a guide
 reviewed longer ago than ``--max-review-age`` months is a warning), then a per-language
 completeness table with each language's oldest review; it exits 1 when there is any error.
 """
@@ -13,14 +13,14 @@ from pathlib import Path
 
 from datetime import date
 
-from kiosk.completeness import (
+from contentlib.completeness import (
     DEFAULT_MAX_REVIEW_AGE_MONTHS,
     format_table,
     language_report,
     review_age_warnings,
 )
-from kiosk.content_source import load_content
-from kiosk.image_check import content_image_problems
+from contentlib.source import load_content
+from contentlib.images import content_image_problems
 
 
 def _languages(content_langs: list[str], locales: Path | None) -> list[str]:

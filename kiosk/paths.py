@@ -28,6 +28,11 @@ def bundled_content_dir() -> Path:
     return project_root() / "content"
 
 
+def assets_dir() -> Path:
+    """Pictures the app itself shows (the logo), inside the ``kiosk`` package."""
+    return Path(__file__).resolve().parent / "assets"
+
+
 def locales_dir() -> Path:
     return project_root() / "locales"
 

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from kiosk.atomic_file import write_atomically
-from kiosk.content_source import load_content
-from kiosk.image_check import ImageRejected, content_image_problems, scale_to_limits
+from contentlib.atomic_file import write_atomically
+from contentlib.source import load_content
+from contentlib.images import ImageRejected, content_image_problems, scale_to_limits
 from sync.errors import ManifestError
 from sync.keys import load_private_key
 from sync.manifest import ObjectEntry, encode_payload, parse_payload, role_of, sign
@@ -93,7 +93,7 @@ def build(
     scale_images: bool = False,
 ) -> int:
     """Build a signed bundle; return its version. Nothing is written if the content fails
-    its checks, which include decoding every image (:mod:`kiosk.image_check`).
+    its checks, which include decoding every image (:mod:`contentlib.images`).
 
     With ``scale_images``, a still picture over the size limits is published as a copy
     scaled down to fit 4096 x 4096; the file in the content folder is not changed.

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from kiosk.atomic_file import write_atomically
+from contentlib.atomic_file import write_atomically
 from sync.build import MANIFEST_NAME, replace_manifest
 
 

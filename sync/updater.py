@@ -7,7 +7,7 @@ Data layout under the kiosk's data folder::
     sync/objects/<sha256>  verified objects (content-addressed, shared between versions)
     sync/tmp/              downloads in progress (resumed, then verified and renamed)
     sync/manifests/        the applied manifests (current and previous kept)
-    cache/, current        the SQLite caches and the pointer file (kiosk.store)
+    cache/, current        the SQLite caches and the pointer file (contentlib.store)
 
 Whatever fails or is interrupted, the pointer still names the last good cache: it is only
 replaced, atomically, after the new cache has been built and checked.
@@ -28,9 +28,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from kiosk.atomic_file import write_atomically
-from kiosk.content_source import load_content
-from kiosk.store import (
+from contentlib.atomic_file import write_atomically
+from contentlib.source import load_content
+from contentlib.store import (
     CACHE_DIR_NAME,
     build_cache_file,
     current_cache_path,
@@ -260,7 +260,7 @@ def _build_cache(manifest: Manifest, data_dir: Path, sync_dir: Path,
         shutil.copyfile(sync_dir / "objects" / entry.sha256, target)
     checkpoint()
     content, problems = load_content(staging)
-    from kiosk.image_check import content_image_problems  # every image decoded, size-limited
+    from contentlib.images import content_image_problems  # every image decoded, size-limited
 
     problems = problems + content_image_problems(staging)
     errors = [p for p in problems if p.severity == "error"]

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.launcher import configure_kivy
+from kiosk.ui.launcher import configure_kivy
 
 configure_kivy(fullscreen=False)
 
 from kivy.base import EventLoop  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 
-from kiosk.app import KioskApp  # noqa: E402
+from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
 
 

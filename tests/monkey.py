@@ -42,7 +42,7 @@ from kivy.logger import Logger
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.scrollview import ScrollView
 
-from kiosk.app import KioskApp
+from kiosk.ui.app import KioskApp
 from kiosk.config import KioskConfig
 
 # The memory floor may rise from the start of the soak to its end by at most this much.

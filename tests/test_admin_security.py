@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.admin import (
+from kiosk.core.admin import (
     BASE_LOCK_SECONDS,
     LOCKOUT_FILE_NAME,
     MAX_LOCK_SECONDS,
@@ -264,7 +264,7 @@ def test_a_damaged_lockout_file_fails_closed_and_is_logged(
     state = tmp_path / LOCKOUT_FILE_NAME
     state.write_bytes(content)
     mono = Clock(0.0)
-    with caplog.at_level(logging.ERROR, logger="kiosk.admin"):
+    with caplog.at_level(logging.ERROR, logger="kiosk.core.admin"):
         gate = make_gate(state, mono, Clock(1_700_000_000.0))
     assert gate.locked_for() == BASE_LOCK_SECONDS
     assert not gate.try_pin(PIN).accepted  # even the right PIN waits out the base lock
@@ -279,7 +279,7 @@ def test_an_unreadable_lockout_file_fails_closed(
 ) -> None:
     state = tmp_path / LOCKOUT_FILE_NAME
     state.mkdir()  # reading it raises IsADirectoryError, an OSError other than "missing"
-    with caplog.at_level(logging.ERROR, logger="kiosk.admin"):
+    with caplog.at_level(logging.ERROR, logger="kiosk.core.admin"):
         gate = make_gate(state, Clock(0.0), Clock(1_700_000_000.0))
     assert gate.locked_for() == BASE_LOCK_SECONDS and str(state) in caplog.text
 
@@ -300,7 +300,7 @@ def test_a_lockout_file_that_cannot_be_written_still_locks_in_memory(
     gate = make_gate(state, Clock(0.0), Clock(1_700_000_000.0))  # missing: no failures
     assert gate.locked_for() == 0
     (tmp_path / "data").write_text("x", encoding="utf-8")  # now its folder cannot be made
-    with caplog.at_level(logging.ERROR, logger="kiosk.admin"):
+    with caplog.at_level(logging.ERROR, logger="kiosk.core.admin"):
         for _ in range(5):
             result = gate.try_pin(WRONG)
     assert result.locked_for == 30 and str(state) in caplog.text

@@ -7,34 +7,34 @@ import sys
 from conftest import GUIDE_COUNTRIES, ROOT
 
 PLAIN_MODULES = [
-    "kiosk.accessibility",
-    "kiosk.admin",
-    "kiosk.atomic_file",
-    "kiosk.catalogs",
+    "kiosk.core.accessibility",
+    "kiosk.core.admin",
+    "contentlib.atomic_file",
+    "kiosk.core.catalogs",
     "kiosk.cli",
-    "kiosk.completeness",
+    "contentlib.completeness",
     "kiosk.config",
     "kiosk.content_cli",
-    "kiosk.content_model",
-    "kiosk.content_source",
-    "kiosk.error_budget",
-    "kiosk.health",
-    "kiosk.image_check",
-    "kiosk.logs",
-    "kiosk.keyboards",
-    "kiosk.languages",
-    "kiosk.markup",
+    "contentlib.model",
+    "contentlib.source",
+    "kiosk.core.error_budget",
+    "kiosk.ops.health",
+    "contentlib.images",
+    "kiosk.ops.logs",
+    "kiosk.core.keyboards",
+    "kiosk.core.languages",
+    "kiosk.core.markup",
     "kiosk.paths",
-    "kiosk.qr",
-    "kiosk.quiz",
-    "kiosk.selftest",
-    "kiosk.session",
-    "kiosk.speech",
-    "kiosk.store",
-    "kiosk.usage",
-    "kiosk.viewmodels",
-    "kiosk.visit",
-    "kiosk.watchdog",
+    "kiosk.core.qr",
+    "kiosk.core.quiz",
+    "kiosk.ops.selftest",
+    "kiosk.core.session",
+    "kiosk.core.speech",
+    "contentlib.store",
+    "kiosk.ops.usage",
+    "kiosk.core.viewmodels",
+    "kiosk.core.visit",
+    "kiosk.ops.watchdog",
     "sync",
     "sync.build",
     "sync.fetch",
@@ -66,8 +66,8 @@ def test_core_works_without_a_window(tmp_path) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from kiosk.store import ensure_cache, ContentStore\n"
-        "from kiosk import viewmodels as vm\n"
+        "from contentlib.store import ensure_cache, ContentStore\n"
+        "from kiosk.core import viewmodels as vm\n"
         f"store = ContentStore(ensure_cache(Path({str(tmp_path)!r}), Path('content')))\n"
         "topics = vm.home_topics(store, 'bg', 'IT')\n"
         "guide = vm.guide_view(store, topics[0].guide_id, 'el')\n"

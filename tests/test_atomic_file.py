@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from kiosk.atomic_file import write_atomically
-from kiosk.health import HealthSnapshot, write_metrics
+from contentlib.atomic_file import write_atomically
+from kiosk.ops.health import HealthSnapshot, write_metrics
 
 
 def snapshot(visits: int) -> HealthSnapshot:

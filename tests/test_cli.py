@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION, ROOT
-from kiosk.admin import MIN_PIN_ITERATIONS, verify_pin
-from kiosk.store import ensure_cache
+from kiosk.core.admin import MIN_PIN_ITERATIONS, verify_pin
+from contentlib.store import ensure_cache
 
 
 def kiosk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

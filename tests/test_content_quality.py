@@ -6,9 +6,9 @@ import re
 import pytest
 
 from conftest import CONTENT, ROOT
-from kiosk.completeness import language_report
+from contentlib.completeness import language_report
 from kiosk.config import KioskSettings
-from kiosk.content_source import load_content
+from contentlib.source import load_content
 
 TEN_LANGUAGES = ["en", "bg", "el", "it", "es", "ro", "pl", "pt", "fr", "de"]
 

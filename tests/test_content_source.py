@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CONTENT, GUIDE_IDS
 from kiosk.content_cli import main as content_main
-from kiosk.content_source import load_content
+from contentlib.source import load_content
 
 
 def errors_of(folder: Path) -> list[str]:

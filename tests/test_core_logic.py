@@ -8,15 +8,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from conftest import CONTENT
-from kiosk.admin import MIN_PIN_ITERATIONS, AdminGate, SecretTapGesture, hash_pin, verify_pin
+from kiosk.core.admin import MIN_PIN_ITERATIONS, AdminGate, SecretTapGesture, hash_pin, verify_pin
 from kiosk.config import ConfigError, load_config, parse_config
-from kiosk.content_model import QuestionDef, Span
-from kiosk.markup import escape_markup, spans_to_markup
-from kiosk.quiz import QuizError, QuizSession
-from kiosk.session import IdlePolicy, IdleState
-from kiosk.store import ContentStore, ensure_cache
-from kiosk.viewmodels import GuideView, guide_view, home_topics, links_view, localized, order_guides
-from kiosk.visit import HOME, Visit, route
+from contentlib.model import QuestionDef, Span
+from kiosk.core.markup import escape_markup, spans_to_markup
+from kiosk.core.quiz import QuizError, QuizSession
+from kiosk.core.session import IdlePolicy, IdleState
+from contentlib.store import ContentStore, ensure_cache
+from kiosk.core.viewmodels import GuideView, guide_view, home_topics, links_view, localized, order_guides
+from kiosk.core.visit import HOME, Visit, route
 from sync.keys import public_key_string
 
 KEY = public_key_string(Ed25519PrivateKey.generate().public_key())
@@ -181,7 +181,7 @@ def test_host_country_guides_come_first(tmp_path: Path) -> None:
 
 
 def test_text_enlargement_meets_0_7_degrees_from_the_screen_geometry() -> None:
-    from kiosk.accessibility import (cap_height_ratio, default_font, min_target_px, px_per_mm,
+    from kiosk.core.accessibility import (cap_height_ratio, default_font, min_target_px, px_per_mm,
                                      required_cap_height_mm, text_scales)
 
     assert required_cap_height_mm(500) == pytest.approx(6.11, abs=0.01)

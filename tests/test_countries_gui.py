@@ -18,9 +18,9 @@ from kivy.core.text import Label as CoreLabel
 from PIL import Image, ImageStat
 
 from conftest import CONTENT, ROOT
-from kiosk.app import KioskApp
+from kiosk.ui.app import KioskApp
 from kiosk.config import parse_config
-from kiosk.countries import EU_MEMBER_STATES, country_choices
+from kiosk.core.countries import EU_MEMBER_STATES, country_choices
 from kiosk.widgets.common import KioskLabel
 
 pytestmark = pytest.mark.gui

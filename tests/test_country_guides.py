@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import CONTENT, ROOT
-from kiosk.completeness import months_before, review_age_warnings
+from contentlib.completeness import months_before, review_age_warnings
 from kiosk.content_cli import cmd_check
-from kiosk.content_dates import find_dates, resolve_markers
-from kiosk.content_source import load_content
-from kiosk.countries import EU_MEMBER_STATES, country_choices
-from kiosk.quiz import questions_for_country
-from kiosk.store import ContentStore, ensure_cache
+from contentlib.dates import find_dates, resolve_markers
+from contentlib.source import load_content
+from kiosk.core.countries import EU_MEMBER_STATES, country_choices
+from kiosk.core.quiz import questions_for_country
+from contentlib.store import ContentStore, ensure_cache
 
 TEN_LANGUAGES = ["en", "bg", "el", "it", "es", "ro", "pl", "pt", "fr", "de"]
 SECTIONS = ["municipal", "european", "candidacy", "ask"]

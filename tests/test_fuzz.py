@@ -6,10 +6,10 @@
   error or a manifest whose every field is valid;
 - object verification (``sync.fetch``): a fetched object is accepted only with exactly the
   signed bytes, whatever the folder or the web server delivers;
-- the content loader (``kiosk.content_source``): hostile YAML, Markdown, bytes and folder
+- the content loader (``contentlib.source``): hostile YAML, Markdown, bytes and folder
   layouts give problems naming a file in the content folder, never an exception; content
   it accepts is well-typed, builds a cache, and holds exactly the texts that were written;
-- the text-to-markup renderer (``kiosk.markup``): content text is shown literally; the
+- the text-to-markup renderer (``kiosk.core.markup``): content text is shown literally; the
   markup, parsed the way Kivy parses it, gives back exactly the text and its emphasis.
 
 Profiles: ``ci`` (default, bounded, no example database written to the checkout) and
@@ -39,11 +39,11 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from requests.structures import CaseInsensitiveDict
 
-from kiosk.content_dates import find_dates
-from kiosk.content_model import Block, ContentSet, Span
-from kiosk.content_source import ID_PATTERN, IMAGE_SUFFIXES, KIVY_MARKUP, load_content
-from kiosk.markup import escape_markup, spans_text, spans_to_markup
-from kiosk.store import build_cache_file
+from contentlib.dates import find_dates
+from contentlib.model import Block, ContentSet, Span
+from contentlib.source import ID_PATTERN, IMAGE_SUFFIXES, KIVY_MARKUP, load_content
+from kiosk.core.markup import escape_markup, spans_text, spans_to_markup
+from contentlib.store import build_cache_file
 from sync.errors import HashMismatchError, SignatureError, SyncError
 from sync.fetch import FetchLimits, FolderSource, HttpSource, finish_object
 from sync.manifest import (

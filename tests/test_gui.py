@@ -19,12 +19,12 @@ from kivy.tests.common import UnitTestTouch
 from kivy.uix.image import Image
 
 from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION
-from kiosk.admin import LOCKOUT_FILE_NAME, MIN_PIN_ITERATIONS, hash_pin
-from kiosk.app import KioskApp
+from kiosk.core.admin import LOCKOUT_FILE_NAME, MIN_PIN_ITERATIONS, hash_pin
+from kiosk.ui.app import KioskApp
 from kiosk.config import parse_config
-from kiosk.content_source import load_content
-from kiosk.markup import escape_markup
-from kiosk.store import build_cache_file, set_current
+from contentlib.source import load_content
+from kiosk.core.markup import escape_markup
+from contentlib.store import build_cache_file, set_current
 from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
 
 pytestmark = pytest.mark.gui
@@ -520,7 +520,7 @@ def test_admin_shows_a_usb_folder_named_like_markup_literally(kiosk, tmp_path: P
     assert label.height == label.texture_size[1]
 
 
-# Labels allowed to have markup on, by screen. Each builds its text with kiosk.markup, which
+# Labels allowed to have markup on, by screen. Each builds its text with kiosk.core.markup, which
 # escapes every piece from outside (content, config values, paths); every other label of
 # the app shows its text as written.
 MARKUP_ROLES = {
@@ -715,7 +715,7 @@ def test_every_guide_renders_in_every_language(tmp_path: Path) -> None:
 
     from conftest import ROOT
     from kiosk.config import KioskSettings
-    from kiosk.i18n import tr
+    from kiosk.ui.i18n import tr
 
     languages = KioskSettings().languages
     config = parse_config("[kiosk]\nlanguages = [%s]\n" % ", ".join(f'"{l}"' for l in languages))
@@ -824,7 +824,7 @@ def test_admin_imports_a_signed_bundle_from_a_usb_stick(tmp_path: Path, content_
 def test_read_aloud_reads_the_screen_in_its_language_and_stops(kiosk, tmp_path: Path, monkeypatch) -> None:
     import shutil as _shutil
 
-    import kiosk.speech as speech
+    import kiosk.core.speech as speech
 
     if _shutil.which("espeak-ng") is None:
         pytest.skip("dev.sh installs espeak-ng")
@@ -865,7 +865,7 @@ def test_read_aloud_reads_the_screen_in_its_language_and_stops(kiosk, tmp_path: 
 
 
 def tr_in(lang: str, text: str) -> str:
-    from kiosk.i18n import tr
+    from kiosk.ui.i18n import tr
 
     return tr.text_in(lang, text)
 
@@ -976,7 +976,7 @@ def layout_problems(app) -> list[str]:
     from kivymd.uix.card import MDCard
     from kivymd.uix.label import MDLabel
 
-    from kiosk.accessibility import min_target_px, px_per_mm
+    from kiosk.core.accessibility import min_target_px, px_per_mm
 
     minimum = min_target_px(px_per_mm(EventLoop.window.width, EventLoop.window.height,
                                       app.settings.screen_diagonal_inches))
@@ -1051,7 +1051,7 @@ def test_largest_text_has_a_capital_h_of_0_7_degrees(kiosk) -> None:
     """Measured on the rendered texture of an 'H' at the largest body size."""
     from kivy.core.text import Label as CoreLabel
 
-    from kiosk.accessibility import px_per_mm, required_cap_height_mm
+    from kiosk.core.accessibility import px_per_mm, required_cap_height_mm
 
     app, _ = kiosk
     app.text_step = 2
@@ -1068,7 +1068,7 @@ def test_largest_text_has_a_capital_h_of_0_7_degrees(kiosk) -> None:
 
 
 def test_high_contrast_gives_every_text_pair_at_least_7_to_1(kiosk) -> None:
-    from kiosk.accessibility import TEXT_COLOUR_PAIRS, contrast_ratio
+    from kiosk.core.accessibility import TEXT_COLOUR_PAIRS, contrast_ratio
 
     app, clock = kiosk
     start_visit(app, "el")

@@ -18,10 +18,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import ROOT
 from kiosk.config import ConfigError, parse_config
-from kiosk.health import HealthSnapshot, HeartbeatSender, render_metrics, seconds_since, write_metrics
-from kiosk.logs import setup_logging
-from kiosk.usage import UsageStore, VisitTally, counts_to_csv
-from kiosk.watchdog import SystemdNotifier
+from kiosk.ops.health import HealthSnapshot, HeartbeatSender, render_metrics, seconds_since, write_metrics
+from kiosk.ops.logs import setup_logging
+from kiosk.ops.usage import UsageStore, VisitTally, counts_to_csv
+from kiosk.ops.watchdog import SystemdNotifier
 
 
 def snapshot(**changes: object) -> HealthSnapshot:

@@ -18,7 +18,7 @@ from gui_support import FakeClock, advance_frames, start_app, stop_app, tap, wai
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import CONTENT, CONTENT_VERSION, ROOT
-from kiosk.app import KioskApp
+from kiosk.ui.app import KioskApp
 from kiosk.config import parse_config
 from test_health import Receiver
 
@@ -222,7 +222,7 @@ def test_running_app_writes_metrics_and_sends_heartbeats(tmp_path: Path) -> None
 
 
 def test_admin_exports_usage_figures_to_a_usb_stick(tmp_path: Path) -> None:
-    from kiosk.admin import hash_pin
+    from kiosk.core.admin import hash_pin
     from test_gui import enter_pin, open_admin
 
     app, clock = start_app(config(f'admin_pin_hash = "{hash_pin("246802", iterations=100_000)}"\n'),
@@ -301,8 +301,8 @@ def test_errors_repeating_within_the_window_let_the_process_end() -> None:
     starts a fresh one); an interrupt is never swallowed."""
     from kivy.base import ExceptionManager
 
-    from kiosk.error_budget import ErrorBudget
-    from kiosk.ui_errors import UiErrorHandler
+    from kiosk.core.error_budget import ErrorBudget
+    from kiosk.ui.ui_errors import UiErrorHandler
 
     class App:
         ui_errors = 0

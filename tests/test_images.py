@@ -19,14 +19,14 @@ from PIL import Image
 
 from conftest import CONTENT, ROOT
 from kiosk.content_cli import main as content_cli
-from kiosk.image_check import (
+from contentlib.images import (
     MAX_PIXELS,
     ImageRejected,
     check_image,
     check_image_header,
     content_image_problems,
 )
-from kiosk.store import current_cache_path
+from contentlib.store import current_cache_path
 from sync.build import BuildError, build
 from sync.errors import ContentRejectedError
 from sync.fetch import FolderSource
@@ -173,7 +173,7 @@ def test_the_bundled_content_images_pass() -> None:
 
 
 def test_the_checker_does_not_import_kivy() -> None:
-    code = "import sys, kiosk.image_check; print(any(m.startswith('kivy') for m in sys.modules))"
+    code = "import sys, contentlib.images; print(any(m.startswith('kivy') for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
@@ -314,10 +314,10 @@ def test_a_guide_whose_pictures_are_damaged_shows_their_descriptions(
     from gui_support import advance_frames, start_app, stop_app, tap
     from kivy.uix.image import Image as KivyImage
 
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
     from kiosk.config import parse_config
-    from kiosk.content_source import load_content
-    from kiosk.store import build_cache_file, set_current
+    from contentlib.source import load_content
+    from contentlib.store import build_cache_file, set_current
     from kiosk.widgets.common import KioskLabel
 
     guide = content_copy / "en" / "guides" / "ep-voting.md"

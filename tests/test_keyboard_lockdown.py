@@ -40,10 +40,10 @@ from kivy.uix.widget import Widget
 
 from conftest import CONTENT, GUIDE_IDS
 from driver import KioskProcess, Xvfb, have_e2e_tools
-from kiosk.admin import MIN_PIN_ITERATIONS, hash_pin
-from kiosk.app import KioskApp
+from kiosk.core.admin import MIN_PIN_ITERATIONS, hash_pin
+from kiosk.ui.app import KioskApp
 from kiosk.config import parse_config
-from kiosk.launcher import KIVY_HOME_NAME
+from kiosk.ui.launcher import KIVY_HOME_NAME
 
 PIN = "864213"
 CONFIG = parse_config(
@@ -563,7 +563,7 @@ def test_a_hostile_kivy_config_and_environment_change_nothing_and_real_keys_open
 SETUP_PROBE = """
 import json, sys
 from pathlib import Path
-from kiosk.launcher import configure_kivy
+from kiosk.ui.launcher import configure_kivy
 configure_kivy(fullscreen=False, kivy_home=Path(sys.argv[-1]))
 import kivy
 from kivy.config import Config

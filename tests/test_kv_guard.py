@@ -17,7 +17,7 @@ from kivy.factory import Factory
 from kivy.lang import Builder, global_idmap
 from kivy.properties import NumericProperty
 
-import kiosk.app  # noqa: F401  (installs the guard, as running the kiosk does)
+import kiosk.ui.app  # noqa: F401  (installs the guard, as running the kiosk does)
 from kiosk.widgets import kv_guard
 
 
@@ -103,10 +103,10 @@ def test_freed_widgets_leave_the_translator_and_live_ones_follow_it() -> None:
     """Kivy unbinds a freed widget's ``tr._(...)`` rules through the uid ``tr`` gave it."""
     from kivy.uix.label import Label
 
-    from kiosk.i18n import tr
+    from kiosk.ui.i18n import tr
 
     Builder.load_string(
-        "#:import tr kiosk.i18n.tr\n<GuardTranslatedProbe@Label>:\n    text: tr._('Home')\n",
+        "#:import tr kiosk.ui.i18n.tr\n<GuardTranslatedProbe@Label>:\n    text: tr._('Home')\n",
         filename="kv_guard_tr_rules",
     )
     try:

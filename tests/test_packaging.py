@@ -68,7 +68,7 @@ def test_archive_holds_the_app_installer_unit_config_and_guide(release) -> None:
                  "eu-citizens-kiosk.sysusers", "xorg-eu-citizens-kiosk.conf",
                  "sysctl-eu-citizens-kiosk.conf", "README.md", "VERSION", "app/eu-citizens-kiosk",
                  "app/_internal/content/structure.yaml", "app/_internal/keys/pinned-public-keys.txt",
-                 "app/_internal/kiosk/app.kv", "app/_internal/kivymd/data/glsl/ripple/ripple.glsl"):
+                 "app/_internal/kiosk/ui/app.kv", "app/_internal/kivymd/data/glsl/ripple/ripple.glsl"):
         assert f"{top}/{name}" in listing, name
     assert any(n.startswith(f"{top}/app/_internal/locales/el/") for n in listing)
 

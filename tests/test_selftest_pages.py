@@ -9,9 +9,9 @@ import pytest
 
 from gui_support import run_main_loop, start_app, stop_app  # noqa: I001
 from conftest import CONTENT
-from kiosk.app import KioskApp
+from kiosk.ui.app import KioskApp
 from kiosk.config import parse_config
-from kiosk.selftest import PageWalk, page_steps
+from kiosk.ops.selftest import PageWalk, page_steps
 
 pytestmark = pytest.mark.gui
 

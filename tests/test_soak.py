@@ -85,7 +85,7 @@ def test_the_leak_measure_sees_a_steady_leak_but_not_a_step_that_comes_back() ->
 
 def test_monkey_reports_an_exception_raised_by_a_touch_handler(tmp_path: Path, monkeypatch) -> None:
     import monkey
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
 
     def broken(self: KioskApp) -> None:
         raise RuntimeError("injected fault")
@@ -102,12 +102,12 @@ def test_monkey_reports_an_error_logged_by_the_app(tmp_path: Path, monkeypatch) 
     import logging
 
     import monkey
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
 
     original = KioskApp.start_visit
 
     def logs_error(self: KioskApp) -> None:
-        logging.getLogger("kiosk.app").error("injected error record")
+        logging.getLogger("kiosk.ui.app").error("injected error record")
         original(self)
 
     monkeypatch.setattr(KioskApp, "start_visit", logs_error)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.speech import Speaker, plain, screen_text, voice_for
+from kiosk.core.speech import Speaker, plain, screen_text, voice_for
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="dev.sh installs espeak-ng")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION, GUIDE_IDS
-from kiosk.content_model import (
+from contentlib.model import (
     Block,
     ContentError,
     ContentSet,
@@ -16,8 +16,8 @@ from kiosk.content_model import (
     LanguageContent,
     Span,
 )
-from kiosk.markup import marked_text_to_markup
-from kiosk.store import (
+from kiosk.core.markup import marked_text_to_markup
+from contentlib.store import (
     POINTER_NAME,
     SNIPPET_WORDS,
     ContentStore,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, ROOT
-from kiosk.store import ContentStore, current_cache_path
+from contentlib.store import ContentStore, current_cache_path
 from sync.build import BuildError, build
 from sync.errors import (
     DeadlineError,

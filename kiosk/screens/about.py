@@ -1,10 +1,10 @@
 """About screen: the project, its partners and the municipality from the config."""
 from __future__ import annotations
 
-from kiosk.i18n import tr
+from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.store import ABOUT_ID
-from kiosk.viewmodels import guide_view
+from contentlib.store import ABOUT_ID
+from kiosk.core.viewmodels import guide_view
 from kiosk.widgets.common import KioskLabel
 from kiosk.widgets.document import render_document
 

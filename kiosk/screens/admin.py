@@ -11,10 +11,10 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.i18n import tr
-from kiosk.markup import escape_markup
+from kiosk.ui.i18n import tr
+from kiosk.core.markup import escape_markup
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import admin_status
+from kiosk.core.viewmodels import admin_status
 from kiosk.widgets.common import set_shown
 
 load_kv(__file__)
@@ -139,7 +139,7 @@ class AdminScreen(KioskScreen):
         if folder is None or store is None:
             self.message = tr._("No USB stick found.")
             return
-        from kiosk.usage import counts_to_csv
+        from kiosk.ops.usage import counts_to_csv
 
         name = f"kiosk-usage-{self.app.settings.host_country}-{self.app.today().isoformat()}.csv"
         try:

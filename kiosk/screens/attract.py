@@ -9,7 +9,7 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
 
-from kiosk.i18n import tr
+from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
 
 load_kv(__file__)

@@ -10,7 +10,8 @@ from kivymd.app import MDApp
 from kivymd.uix.screen import MDScreen
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.screen_context import ScreenContext
 
 
 def load_kv(module_file: str) -> None:
@@ -21,6 +22,11 @@ def load_kv(module_file: str) -> None:
 class KioskScreen(MDScreen):
     title = StringProperty("")
     """Shown in the top bar; set by :meth:`refresh` in the visitor's language."""
+
+    def __init__(self, context: ScreenContext, **kwargs: Any) -> None:
+        self.context = context
+        """Everything the screen reads and the intents it sends (see kiosk.ui.screen_context)."""
+        super().__init__(**kwargs)
 
     @property
     def app(self) -> KioskApp:

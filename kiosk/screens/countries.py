@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.countries import country_choices
-from kiosk.i18n import tr
+from kiosk.core.countries import country_choices
+from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import selectable_countries
+from kiosk.core.viewmodels import selectable_countries
 from kiosk.widgets.common import KioskButton
 
 load_kv(__file__)

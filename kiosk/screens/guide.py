@@ -7,7 +7,7 @@ from kivy.clock import Clock
 from kivy.properties import StringProperty
 
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import guide_view, matching_section
+from kiosk.core.viewmodels import guide_view, matching_section
 from kiosk.widgets.document import render_document
 
 load_kv(__file__)

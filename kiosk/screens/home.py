@@ -7,11 +7,11 @@ from typing import Any
 from kivy.properties import BooleanProperty, StringProperty
 from kivymd.uix.card import MDCard
 
-from kiosk.i18n import tr
-from kiosk.languages import country_name
-from kiosk.markup import escape_markup
+from kiosk.ui.i18n import tr
+from kiosk.core.languages import country_name
+from kiosk.core.markup import escape_markup
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import home_topics, selectable_countries
+from kiosk.core.viewmodels import home_topics, selectable_countries
 from kiosk.widgets.common import KioskButton
 
 load_kv(__file__)

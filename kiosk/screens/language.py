@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.i18n import tr
-from kiosk.languages import native_name
+from kiosk.ui.i18n import tr
+from kiosk.core.languages import native_name
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.widgets.common import KioskButton
 

@@ -1,9 +1,9 @@
 """Course and links screen: the online course and official pages, each with a QR code."""
 from __future__ import annotations
 
-from kiosk.i18n import tr
+from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import links_view
+from kiosk.core.viewmodels import links_view
 from kiosk.widgets.common import KioskLabel
 from kiosk.widgets.document import fallback_note, link_card
 

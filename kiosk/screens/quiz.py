@@ -6,10 +6,10 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk.i18n import tr
-from kiosk.quiz import QuizSession, questions_for_country
+from kiosk.ui.i18n import tr
+from kiosk.core.quiz import QuizSession, questions_for_country
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import QuestionView, question_view
+from kiosk.core.viewmodels import QuestionView, question_view
 from kiosk.widgets.common import KioskButton, set_shown
 
 load_kv(__file__)

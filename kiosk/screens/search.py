@@ -11,11 +11,11 @@ from kivy.properties import StringProperty
 from kivymd.uix.boxlayout import MDBoxLayout
 from kivymd.uix.gridlayout import MDGridLayout
 
-from kiosk.i18n import tr
-from kiosk.keyboards import layout_for
-from kiosk.markup import marked_text_to_markup
+from kiosk.ui.i18n import tr
+from kiosk.core.keyboards import layout_for
+from kiosk.core.markup import marked_text_to_markup
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.viewmodels import search_view
+from kiosk.core.viewmodels import search_view
 from kiosk.widgets.common import KioskButton, MarkupLabel
 
 load_kv(__file__)

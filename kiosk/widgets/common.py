@@ -14,7 +14,7 @@ from kivy.uix.widget import Widget
 from kivymd.uix.card import MDCard
 from kivymd.uix.label import MDLabel
 
-from kiosk.qr import qr_pixels
+from kiosk.core.qr import qr_pixels
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
 
@@ -35,7 +35,7 @@ class KioskLabel(MDLabel):
 class MarkupLabel(KioskLabel):
     """A :class:`KioskLabel` with Kivy markup on, for text with formatting inside it.
 
-    Its text must be built by :mod:`kiosk.markup` (``escape_markup``, ``spans_to_markup``,
+    Its text must be built by :mod:`kiosk.core.markup` (``escape_markup``, ``spans_to_markup``,
     ``marked_text_to_markup``), which escapes every piece that comes from outside, so only
     the kiosk's own tags are read as markup.
     """

@@ -1,4 +1,4 @@
-"""Renders a :class:`~kiosk.viewmodels.GuideView` into a column of widgets.
+"""Renders a :class:`~kiosk.core.viewmodels.GuideView` into a column of widgets.
 
 Headings, paragraphs, bullet and numbered lists, emphasis and images come from the
 guide's blocks; every linked address gets a QR code card with the address printed under
@@ -20,13 +20,13 @@ from kivymd.app import MDApp
 from kivymd.uix.boxlayout import MDBoxLayout
 from kivymd.uix.card import MDCard
 
-from kiosk.content_model import Block
-from kiosk.i18n import tr
-from kiosk.image_check import check_image_header
-from kiosk.languages import format_review_date
-from kiosk.markup import escape_markup, spans_to_markup
-from kiosk.store import ContentStore
-from kiosk.viewmodels import GuideView
+from contentlib.model import Block
+from kiosk.ui.i18n import tr
+from contentlib.images import check_image_header
+from kiosk.core.languages import format_review_date
+from kiosk.core.markup import escape_markup, spans_to_markup
+from contentlib.store import ContentStore
+from kiosk.core.viewmodels import GuideView
 from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def content_heading(block: Block) -> MarkupLabel:
 def image_texture(data: bytes, name: str) -> Texture | None:
     """The texture of the content image ``name``, or None when it cannot be shown.
 
-    The header is checked first (format, and the pixel limits of :mod:`kiosk.image_check`,
+    The header is checked first (format, and the pixel limits of :mod:`contentlib.images`,
     so a huge picture is never decoded); then Kivy decodes it, and whatever Kivy raises is
     caught. A refused picture is logged with its file name: one bad file on disk must never
     take the kiosk down.

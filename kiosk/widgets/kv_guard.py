@@ -63,7 +63,7 @@ def install() -> None:
     """Use the guarded runners for every kv rule applied from now on (idempotent).
 
     Kivy looks the runners up when it binds a rule, so this must run before the first
-    widget with a kv rule is created; :mod:`kiosk.app` calls it on import.
+    widget with a kv rule is created; :mod:`kiosk.ui.app` calls it on import.
     """
     builder.call_fn = _call_fn
     builder.custom_callback = _custom_callback

@@ -39,7 +39,7 @@ class HealthSnapshot:
     uptime_seconds: float
     taken_at: str
     ui_errors: int = 0
-    """Errors caught on the UI loop since start (see kiosk.ui_errors); each ended a visit."""
+    """Errors caught on the UI loop since start (see kiosk.ui.ui_errors); each ended a visit."""
     usage: list[dict[str, Any]] = field(default_factory=list)
     """Per-day counters (only when ``send_usage`` is on); empty otherwise."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.quiz import QuizSession
+from kiosk.core.quiz import QuizSession
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from kiosk.content_model import Problem
+from contentlib.model import Problem
 
 MAX_PIXELS = 4096 * 4096
 """Most pixels one image (or all frames of an animation together) may have."""

@@ -12,9 +12,8 @@ from typing import Any
 
 from kivy.lang import Observable
 
-from kiosk import catalogs, paths
-
-
+from kiosk.core import catalogs
+from kiosk import paths
 class Translator(Observable):
     def __init__(self) -> None:
         super().__init__()

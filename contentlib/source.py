@@ -30,8 +30,8 @@ from markdown_it.token import Token
 
 logging.getLogger("markdown_it").setLevel(logging.WARNING)
 
-from kiosk.content_dates import resolve_markers
-from kiosk.content_model import (
+from contentlib.dates import resolve_markers
+from contentlib.model import (
     Block,
     ContentSet,
     Document,

@@ -38,11 +38,11 @@ class Report:
 
 def check_resources(report: Report) -> None:
     root = paths.project_root()
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     required = [
         paths.bundled_content_dir() / "structure.yaml",
         paths.locales_dir(),
-        package / "app.kv",
+        package / "ui" / "app.kv",
         *(package / "screens" / f"{name}.kv" for name in _screen_names()),
         package / "widgets" / "common.kv",
     ]
@@ -69,8 +69,8 @@ def _screen_names() -> tuple[str, ...]:
 
 def check_content(report: Report, scratch: Path) -> Path | None:
     """Build a cache from the bundled content in ``scratch``; return its data folder."""
-    from kiosk.content_model import ContentError
-    from kiosk.store import ContentStore, ensure_cache
+    from contentlib.model import ContentError
+    from contentlib.store import ContentStore, ensure_cache
 
     try:
         cache = ensure_cache(scratch, paths.bundled_content_dir())
@@ -91,7 +91,7 @@ def check_content(report: Report, scratch: Path) -> Path | None:
 def check_live_cache(report: Report, data_dir: Path) -> None:
     import sqlite3
 
-    from kiosk.store import current_cache_path
+    from contentlib.store import current_cache_path
 
     cache = current_cache_path(data_dir)
     if cache is None:
@@ -114,7 +114,7 @@ def check_live_cache(report: Report, data_dir: Path) -> None:
 
 
 def check_catalogs(report: Report, languages: tuple[str, ...]) -> None:
-    from kiosk.catalogs import po_path, translations
+    from kiosk.core.catalogs import po_path, translations
 
     for lang in languages:
         if lang == "en":
@@ -142,8 +142,8 @@ def page_steps(app: Any, languages: tuple[str, ...]) -> Iterator[Step]:
 
     Lazy on purpose: a quiz step's name is read after the step before it has run.
     """
-    from kiosk.i18n import tr
-    from kiosk.quiz import QuizSession
+    from kiosk.ui.i18n import tr
+    from kiosk.core.quiz import QuizSession
 
     store = app.store
     questions = list(store.question_defs())
@@ -227,7 +227,7 @@ def _live_content(data_dir: Path, scratch: Path) -> str:
     what visitors see now, an applied update included. Returns where the content came from."""
     import shutil
 
-    from kiosk.store import CACHE_DIR_NAME, current_cache_path, set_current
+    from contentlib.store import CACHE_DIR_NAME, current_cache_path, set_current
 
     live = current_cache_path(data_dir)
     if live is None:
@@ -243,12 +243,12 @@ def check_screens(report: Report, config: KioskConfig, data_dir: Path, live_dir:
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         report.fail("screens: no display to open a window on (set DISPLAY, e.g. DISPLAY=:0)")
         return
-    from kiosk.launcher import configure_kivy
+    from kiosk.ui.launcher import configure_kivy
 
     configure_kivy(fullscreen=False)
     from kivy.clock import Clock
 
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
 
     origin = _live_content(live_dir, data_dir)
     # No updates, heartbeats or metrics from a self-test: it only looks.

@@ -22,9 +22,9 @@ from typing import Any, NamedTuple
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from kiosk.atomic_file import fsync_dir, write_atomically
-from kiosk.countries import country_name
-from kiosk.content_model import (
+from contentlib.atomic_file import fsync_dir, write_atomically
+from kiosk.core.countries import country_name
+from contentlib.model import (
     Block,
     ContentError,
     ContentSet,
@@ -234,7 +234,7 @@ def ensure_cache(data_dir: Path, bundled_content: Path) -> Path:
     from a content update (``meta.origin != 'bundled'``) is kept. A bad bundled folder
     raises :class:`ContentError` but leaves any existing good cache current.
     """
-    from kiosk.content_source import content_fingerprint, load_content
+    from contentlib.source import content_fingerprint, load_content
 
     current = current_cache_path(data_dir)
     if current is not None and _usable(current):

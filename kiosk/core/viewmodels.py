@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from kiosk.content_model import Block, Document, GuideDef, QuestionDef, Source
-from kiosk.store import ABOUT_ID, ContentStore, SnippetSpan
+from contentlib.model import Block, Document, GuideDef, QuestionDef, Source
+from contentlib.store import ABOUT_ID, ContentStore, SnippetSpan
 
 T = TypeVar("T")
 
@@ -160,7 +160,7 @@ def matching_section(view: GuideView, query: str) -> int | None:
     """Index of the heading of the first section whose text matches ``query`` (every word,
     as a word prefix, case and accents ignored); the matching block itself when it comes
     before any heading; None when nothing matches."""
-    from kiosk.store import fold_for_search
+    from contentlib.store import fold_for_search
 
     words = fold_for_search(query).split()
     if not words:

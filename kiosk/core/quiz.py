@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from kiosk.content_model import GuideDef, QuestionDef
+from contentlib.model import GuideDef, QuestionDef
 
 
 def questions_for_country(

@@ -3,7 +3,7 @@
 Kivy hands every exception that escapes its main loop (a touch handler, a clock callback,
 a property observer) to ``kivy.base.ExceptionManager``. :class:`UiErrorHandler` logs the
 traceback, counts it for the metrics file, and sends the kiosk back to the attract screen;
-only when errors repeat faster than the :class:`~kiosk.error_budget.ErrorBudget` allows
+only when errors repeat faster than the :class:`~kiosk.core.error_budget.ErrorBudget` allows
 does it let the process end, so the service manager starts a fresh one.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from kivy.base import ExceptionHandler, ExceptionManager
 
-from kiosk.error_budget import ErrorBudget
+from kiosk.core.error_budget import ErrorBudget
 
 log = logging.getLogger(__name__)
 

@@ -31,21 +31,22 @@ from kivy.uix.widget import Widget
 from kivymd.app import MDApp
 
 from kiosk import paths
-from kiosk.admin import LOCKOUT_FILE_NAME, AdminGate, SecretTapGesture
-from kiosk.atomic_file import write_atomically
+from kiosk.core.admin import LOCKOUT_FILE_NAME, AdminGate, SecretTapGesture
+from contentlib.atomic_file import write_atomically
 from kiosk.config import KioskConfig
-from kiosk.error_budget import ErrorBudget
-from kiosk.health import HealthSnapshot, HeartbeatSender, seconds_since, utc_now_iso, write_metrics
-from kiosk.usage import UsageStore, VisitTally
-from kiosk.watchdog import SystemdNotifier
-from kiosk.i18n import tr
+from kiosk.core.error_budget import ErrorBudget
+from kiosk.ops.health import HealthSnapshot, HeartbeatSender, seconds_since, utc_now_iso, write_metrics
+from kiosk.ops.usage import UsageStore, VisitTally
+from kiosk.ops.watchdog import SystemdNotifier
+from kiosk.ui.i18n import tr
 from kiosk.screens import SCREENS
 from kiosk.screens.base import KioskScreen
-from kiosk.ui_errors import UiErrorHandler
-from kiosk.session import IdlePolicy, IdleState
-from kiosk.store import ContentStore, ensure_cache
-from kiosk.visit import HOME, Route, Visit, route
-from kiosk.speech import Speaker, screen_text
+from kiosk.ui.screen_context import ScreenContext
+from kiosk.ui.ui_errors import UiErrorHandler
+from kiosk.core.session import IdlePolicy, IdleState
+from contentlib.store import ContentStore, ensure_cache
+from kiosk.core.visit import HOME, Route, Visit, route
+from kiosk.core.speech import Speaker, screen_text
 from kiosk.widgets import kv_guard
 from kiosk.widgets.common import KioskButton, KioskLabel, set_shown
 
@@ -139,14 +140,14 @@ class KioskApp(MDApp):
         self.health_snapshot: HealthSnapshot | None = None
         self.heartbeat: HeartbeatSender | None = None
         self.ui_errors = 0
-        """Errors caught on the UI loop since start (kiosk.ui_errors); each ended a visit."""
+        """Errors caught on the UI loop since start (kiosk.ui.ui_errors); each ended a visit."""
         self.error_handler = UiErrorHandler(self, ErrorBudget())
 
     # ------------------------------------------------------------------ resources
 
     @staticmethod
     def asset(name: str) -> str:
-        return str(Path(__file__).with_name("assets") / name)
+        return str(paths.assets_dir() / name)
 
     # ------------------------------------------------------------------ build
 
@@ -159,9 +160,14 @@ class KioskApp(MDApp):
         root = KioskRoot()
         manager = root.ids.screens
         manager.transition = NoTransition()
+        self.screen_context = ScreenContext(
+            settings=self.settings, visit=self.visit, intents=self,
+            current_store=lambda: self.store, rng=self.rng, data_dir=self.data_dir,
+            today=self.today, theme=self.theme_cls,
+        )
         for name in SCREENS:
             module = importlib.import_module(f"kiosk.screens.{name}")
-            screen = module.SCREEN(name=name)
+            screen = module.SCREEN(self.screen_context, name=name)
             self.screens[name] = screen
             manager.add_widget(screen)
         manager.current = "attract"
@@ -275,7 +281,7 @@ class KioskApp(MDApp):
 
     def switch_content(self) -> None:
         """Reopen the cache the pointer names (new content) between visits only."""
-        from kiosk.store import current_cache_path
+        from contentlib.store import current_cache_path
 
         self._new_content = False
         path = current_cache_path(self.data_dir)
@@ -311,7 +317,7 @@ class KioskApp(MDApp):
 
     def _apply_text_step(self, *_args: Any) -> None:
         """Set every font size for the current step, from the screen's real geometry."""
-        from kiosk.accessibility import cap_height_ratio, default_font, px_per_mm, text_scales
+        from kiosk.core.accessibility import cap_height_ratio, default_font, px_per_mm, text_scales
 
         ppmm = px_per_mm(Window.width, Window.height, self.settings.screen_diagonal_inches)
         self.text_scales = text_scales(
@@ -532,7 +538,7 @@ class KioskApp(MDApp):
     # Kivy's settings panel (F1 in every Kivy app) would let anyone at the keyboard
     # change Kivy's configuration (rotation, cursor, full screen, logging, keyboard mode)
     # and save it: the kiosk has none to show, and its Kivy configuration is fixed in
-    # kiosk.launcher.configure_kivy and never written.
+    # kiosk.ui.launcher.configure_kivy and never written.
 
     def open_settings(self, *_args: Any) -> bool:
         """Refuse to open Kivy's settings panel: a visitor may change their visit only."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kiosk.content_model import Span
+from contentlib.model import Span
 
 
 def escape_markup(text: str) -> str:

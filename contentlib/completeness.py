@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kiosk.catalogs import catalog_stats
-from kiosk.content_model import ContentSet, Document, Problem
+from kiosk.core.catalogs import catalog_stats
+from contentlib.model import ContentSet, Document, Problem
 
 DEFAULT_MAX_REVIEW_AGE_MONTHS = 12
 

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.atomic_file import write_atomically
+from contentlib.atomic_file import write_atomically
 
 log = logging.getLogger(__name__)
 

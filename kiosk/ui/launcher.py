@@ -172,14 +172,14 @@ def run_kiosk(
     language: str | None = None,
     content_dir: Path | None = None,
 ) -> int:
-    from kiosk.logs import setup_logging
+    from kiosk.ops.logs import setup_logging
 
     # Kivy's messages go through Python logging to our rotating file and the journal.
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     log_path = setup_logging(data_dir)
     log.info("starting; data folder %s, log file %s", data_dir, log_path)
     configure_kivy(fullscreen, kivy_home=data_dir / KIVY_HOME_NAME)
-    from kiosk.app import KioskApp
+    from kiosk.ui.app import KioskApp
 
     app = KioskApp(config, data_dir, content_dir=content_dir)
 

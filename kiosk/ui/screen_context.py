@@ -1,0 +1,62 @@
+"""What a screen may read and the intents it may send.
+
+The app builds one :class:`ScreenContext` and hands it to every screen in the screen's
+constructor; screens never reach for the running app. A screen reads plain data through
+it (the content store in use, the visit, the settings) and forwards a visitor's touch as
+an intent (:class:`Intents`): the app decides what happens next.
+
+Nothing here imports Kivy; the theme is passed through as the object the app owns.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from contentlib.store import ContentStore
+from kiosk.config import KioskSettings
+from kiosk.core.visit import Visit
+
+
+class Intents(Protocol):
+    """What a screen may ask the app to do (each is a visitor's or staff member's touch)."""
+
+    def start_visit(self) -> None: ...
+    def choose_language(self, code: str) -> None: ...
+    def choose_country(self, code: str) -> None: ...
+    def open_screen(self, name: str, **params: Any) -> None: ...
+    def open_guide(self, guide_id: str) -> None: ...
+    def go_back(self) -> None: ...
+    def go_home(self) -> None: ...
+    def end_visit(self) -> None: ...
+
+
+@dataclass
+class ScreenContext:
+    """The one object every screen is built with."""
+
+    settings: KioskSettings
+    visit: Visit
+    intents: Intents
+    current_store: Callable[[], ContentStore]
+    """The store in use: it changes when new content is switched in between visits."""
+    rng: random.Random
+    data_dir: Path
+    today: Callable[[], date]
+    theme: Any = None
+    """The app's KivyMD theme (colours set from Python follow it)."""
+
+    @property
+    def store(self) -> ContentStore:
+        return self.current_store()
+
+    @property
+    def language(self) -> str:
+        return self.visit.language
+
+    def media(self, name: str) -> bytes | None:
+        """The bytes of a content picture, or None when the content has none by that name."""
+        return self.store.media(name)
