@@ -184,7 +184,7 @@ class KioskApp(MDApp):
         Window.bind(on_touch_down=self._on_any_touch)
         Window.bind(on_keyboard=self._on_keyboard)
         Window.bind(on_request_close=self._on_request_close)
-        Clock.schedule_interval(self._tick, 0.25)
+        Clock.schedule_interval(lambda _dt: self.check_idle(), 0.25)
         self._start_sync_worker()
         self.bind(text_step=self._apply_text_step, high_contrast=self._apply_contrast)
         Window.bind(size=self._apply_text_step)
@@ -486,7 +486,9 @@ class KioskApp(MDApp):
     def _on_any_touch(self, _window: Any, _touch: Any) -> None:
         self.idle.activity()
 
-    def _tick(self, _dt: float) -> None:
+    def check_idle(self) -> None:
+        """Consult the idle policy: show or update the warning, or end the visit (the app
+        does this four times a second; tests call it directly instead of waiting)."""
         self.idle_checks += 1
         status = self.idle.status()
         if status.state is IdleState.WARNING:
