@@ -50,6 +50,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 WALK_LANGUAGES = ["en", "el", "bg", "de", "fr", "it", "pl", "ro", "es", "pt"]
 
+CONTENT_ENV = "KIOSK_BENCH_CONTENT"
+"""A content folder to measure instead of the bundled one (set by bench/run.py)."""
+
 
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of a non-empty list."""
@@ -180,7 +183,8 @@ def measure_latency(walks: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         data.mkdir()
-        app, clock = start_app(KioskConfig(), data)
+        content = os.environ.get(CONTENT_ENV)  # bench/run.py --content-scale: a scaled copy
+        app, clock = start_app(KioskConfig(), data, content_dir=Path(content) if content else None)
         try:
             results = [one_walk(app, clock, WALK_LANGUAGES[i % len(WALK_LANGUAGES)]) for i in range(walks)]
         finally:

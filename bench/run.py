@@ -62,6 +62,9 @@ FIRST_FRAME_TIMEOUT = 60.0
 SCREEN_TIMEOUT = 30.0
 CHILD_TIMEOUT = 900.0
 POLL = 0.01
+CONTENT_DIR: Path | None = None
+"""The content both programs show: None for the bundled content, else a scaled copy
+(``--content-scale``, made by bench/scaled_content.py)."""
 
 
 class BenchError(RuntimeError):
@@ -168,7 +171,8 @@ class Kiosk:
 
     def __init__(self, display: str, data_dir: Path) -> None:
         self.display = display
-        self.process = KioskProcess(display, data_dir)
+        extra = ["--content-dir", str(CONTENT_DIR)] if CONTENT_DIR is not None else None
+        self.process = KioskProcess(display, data_dir, extra_args=extra)
         self.started_at = self.process.started_at
 
     def _read(self) -> tuple[dict[str, Any], float]:
@@ -575,7 +579,9 @@ def render(results: dict[str, Any]) -> str:
         f"{m.get('kiosk_gl') or 'llvmpipe'}; Xvfb {m['xvfb']} at 1280x800. "
         f"Load average {m['load_average_at_start']} at start, {m.get('load_average_at_end')} at end.",
         "",
-        f"Medians of {results['runs']} runs (min-max); each run on a fresh Xvfb.",
+        f"Medians of {results['runs']} runs (min-max); each run on a fresh Xvfb. Content: "
+        + ("the bundled content." if results.get("content_scale", 1) == 1 else
+           f"{results['content_scale']} times the bundled content (every guide cloned, bench/scaled_content.py)."),
         "",
     ]
     loads = [v for row in results["compare"].values() for v in row.get("load_1min", [])]
@@ -680,6 +686,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=BENCH / "results.json")
     parser.add_argument("--skip-first-start", action="store_true",
                         help="leave out the kiosk's first start (cache build)")
+    parser.add_argument("--content-scale", type=int, default=1, metavar="N",
+                        help="show N times the bundled content (every guide cloned; default 1)")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -695,10 +703,17 @@ def main() -> int:
                                "pause_before_each_touch_s": PAUSE, "guide": GUIDE}
     raw: dict[str, list[dict[str, Any]]] = {"kiosk": [], "kiosk_first_start": [], "chromium": []}
     failures: dict[str, list[str]] = {name: [] for name in raw}
+    results["content_scale"] = args.content_scale
     with tempfile.TemporaryDirectory(prefix="bench-site-") as site_tmp:
         from html_export import export
 
-        site = export(Path(site_tmp) / "site")
+        global CONTENT_DIR
+        if args.content_scale > 1:
+            from scaled_content import scaled_content
+
+            CONTENT_DIR = scaled_content(ROOT / "content", Path(site_tmp) / "content", args.content_scale)
+            log(f"content: every guide {args.content_scale} times ({CONTENT_DIR})")
+        site = export(Path(site_tmp) / "site", content_dir=CONTENT_DIR)
         results["html_export"] = site
         server = PageServer(Path(site_tmp) / "site")
         try:
@@ -749,7 +764,10 @@ def main() -> int:
         log("bench/inprocess.py")
         display = Xvfb()
         try:
-            results["inprocess"] = run_child("inprocess", [str(inprocess)], {"DISPLAY": display.display})
+            env = {"DISPLAY": display.display}
+            if CONTENT_DIR is not None:
+                env["KIOSK_BENCH_CONTENT"] = str(CONTENT_DIR)
+            results["inprocess"] = run_child("inprocess", [str(inprocess)], env)
         except BenchError as error:
             results["errors"]["inprocess"] = str(error)
         finally:
