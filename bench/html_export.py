@@ -1,7 +1,7 @@
 """The kiosk's content as static HTML, for comparing the kiosk with a browser in kiosk mode.
 
 Generates, from the same content and the same plain-Python core the app uses (the SQLite
-cache from ``contentlib.store``, the view models from ``kiosk.core.viewmodels``, UI strings from the
+cache built by ``contentlib.cache`` and read by ``contentlib.store``, the view models from ``kiosk.core.viewmodels``, UI strings from the
 gettext catalogs, language and country names from babel, QR codes from ``kiosk.core.qr``), the
 four pages of the benchmark walkthrough: attract, language, home (per language) and every
 guide (per language). Same texts, Roboto from Kivy's data folder, the app's type scale and
@@ -30,12 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk import paths  # noqa: E402
-from kiosk.core import catalogs  # noqa: E402
+from contentlib import catalogs  # noqa: E402
 from kiosk.config import KioskSettings  # noqa: E402
 from contentlib.model import Span  # noqa: E402
 from kiosk.core.languages import country_name, format_review_date, native_name  # noqa: E402
 from kiosk.core.qr import qr_matrix  # noqa: E402
-from contentlib.store import ContentStore, ensure_cache  # noqa: E402
+from contentlib.cache import ensure_cache  # noqa: E402
+from contentlib.store import ContentStore  # noqa: E402
 from kiosk.core.viewmodels import GuideView, guide_view, home_topics  # noqa: E402
 
 FONT_FACES = {  # file in kivy/data/fonts -> (weight, style)
@@ -45,7 +46,7 @@ FONT_FACES = {  # file in kivy/data/fonts -> (weight, style)
     "Roboto-BoldItalic.ttf": (700, "italic"),
 }
 
-# The app's type scale at the normal text step (KioskApp.BASE_FONTS, sp = px on Xvfb) and
+# The app's type scale at the normal text step (kiosk.ui.appearance.BASE_FONTS, sp = px on Xvfb) and
 # its light theme (KivyMD "Darkblue" scheme, read off the app's own screenshots).
 CSS = """
 @font-face { font-family: Roboto; src: url(fonts/Roboto-Regular.ttf); font-weight: 400; font-style: normal; font-display: block; }

@@ -473,7 +473,8 @@ def search_latency() -> dict[str, Any]:
     in every language, through ContentStore.search as the search screen calls it."""
     from kiosk.config import KioskSettings
     from kiosk.paths import bundled_content_dir
-    from contentlib.store import ContentStore, ensure_cache
+    from contentlib.cache import ensure_cache
+    from contentlib.store import ContentStore
 
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         store = ContentStore(ensure_cache(Path(tmp), bundled_content_dir()))

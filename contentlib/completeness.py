@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kiosk.core.catalogs import catalog_stats
+from contentlib.catalogs import catalog_stats
 from contentlib.model import ContentSet, Document, Problem
 
 DEFAULT_MAX_REVIEW_AGE_MONTHS = 12

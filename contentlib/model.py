@@ -85,6 +85,9 @@ class GuideDef:
     country: str | None = None
     image: str | None = None
     sources: tuple[Source, ...] = ()
+    icon: str | None = None
+    """Name of a Material Design icon for the guide's topic (the home screen's card shows
+    it); checked against the names KivyMD's icon font has (contentlib.icons)."""
 
 
 @dataclass(frozen=True)

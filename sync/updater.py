@@ -7,7 +7,7 @@ Data layout under the kiosk's data folder::
     sync/objects/<sha256>  verified objects (content-addressed, shared between versions)
     sync/tmp/              downloads in progress (resumed, then verified and renamed)
     sync/manifests/        the applied manifests (current and previous kept)
-    cache/, current        the SQLite caches and the pointer file (contentlib.store)
+    cache/, current        the SQLite caches and the pointer file (contentlib.cache)
 
 Whatever fails or is interrupted, the pointer still names the last good cache: it is only
 replaced, atomically, after the new cache has been built and checked.
@@ -29,14 +29,14 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from contentlib.atomic_file import write_atomically
-from contentlib.source import load_content
-from contentlib.store import (
+from contentlib.cache import (
     CACHE_DIR_NAME,
     build_cache_file,
     current_cache_path,
     read_cache_meta,
     set_current,
 )
+from contentlib.source import load_content
 from sync.errors import (
     ContentRejectedError,
     DiskFullError,

@@ -1,50 +1,73 @@
 """The plain-Python core must import and work without Kivy (DESIGN.md's architecture rule)."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import GUIDE_COUNTRIES, ROOT
 
-PLAIN_MODULES = [
-    "kiosk.core.accessibility",
-    "kiosk.core.admin",
-    "contentlib.atomic_file",
-    "kiosk.core.catalogs",
-    "kiosk.cli",
-    "contentlib.completeness",
-    "kiosk.config",
-    "kiosk.content_cli",
-    "contentlib.model",
-    "contentlib.source",
-    "kiosk.core.error_budget",
-    "kiosk.ops.health",
-    "contentlib.images",
-    "kiosk.ops.logs",
-    "kiosk.core.keyboards",
-    "kiosk.core.languages",
-    "kiosk.core.markup",
-    "kiosk.paths",
-    "kiosk.core.qr",
-    "kiosk.core.quiz",
-    "kiosk.ops.selftest",
-    "kiosk.core.session",
-    "kiosk.core.speech",
-    "contentlib.store",
-    "kiosk.ops.usage",
-    "kiosk.core.viewmodels",
-    "kiosk.core.visit",
-    "kiosk.ops.watchdog",
-    "sync",
-    "sync.build",
-    "sync.fetch",
-    "sync.keys",
-    "sync.manifest",
-    "sync.publish",
-    "sync.updater",
-    "sync.usb",
-    "sync.worker",
-]
+UI_PACKAGES = ("kiosk.ui", "kiosk.screens", "kiosk.widgets")
+"""The only packages that may import Kivy (DESIGN.md); every other module is the core."""
+TOP_PACKAGES = ("contentlib", "kiosk", "sync")
+
+
+def all_modules() -> list[str]:
+    """Every module of the product, found in the package tree (no hand-kept list)."""
+    found = []
+    for top in TOP_PACKAGES:
+        found.append(top)
+        folder = ROOT / top
+        for path in sorted(folder.rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            if parts and "__pycache__" not in parts and len(parts) > 1:
+                found.append(".".join(parts))
+    return sorted(set(found))
+
+
+PLAIN_MODULES = [m for m in all_modules() if not m.startswith(UI_PACKAGES)]
+
+
+def test_the_core_list_comes_from_the_tree_and_leaves_out_only_the_ui() -> None:
+    assert {"contentlib.store", "kiosk.core.visit", "kiosk.ops.health", "kiosk.cli",
+            "sync.updater"} <= set(PLAIN_MODULES)
+    assert "kiosk.ui.app" not in PLAIN_MODULES and "kiosk.screens.home" not in PLAIN_MODULES
+    ui = [m for m in all_modules() if m.startswith(UI_PACKAGES)]
+    assert "kiosk.ui.app" in ui and "kiosk.widgets.common" in ui
+
+
+def imported_top_packages(module_file: Path) -> set[str]:
+    """The top-level packages ``module_file`` imports (at any depth in its code)."""
+    tree = ast.parse(module_file.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_sync_and_the_content_package_never_import_the_kiosk() -> None:
+    """The kiosk uses sync and contentlib; neither reaches back into the kiosk, and
+    contentlib does not need sync: the dependencies run one way."""
+    for top, forbidden in (("sync", {"kiosk"}), ("contentlib", {"kiosk", "sync"})):
+        for path in (ROOT / top).rglob("*.py"):
+            reached = imported_top_packages(path) & forbidden
+            assert not reached, f"{path.relative_to(ROOT)} imports {sorted(reached)}"
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(ROOT)): count
+        for top in ("kiosk", "sync", "contentlib")
+        for path in (ROOT / top).rglob("*.py")
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}
 
 
 def test_plain_modules_do_not_import_kivy() -> None:
@@ -66,7 +89,8 @@ def test_core_works_without_a_window(tmp_path) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from contentlib.store import ensure_cache, ContentStore\n"
+        "from contentlib.cache import ensure_cache\n"
+        "from contentlib.store import ContentStore\n"
         "from kiosk.core import viewmodels as vm\n"
         f"store = ContentStore(ensure_cache(Path({str(tmp_path)!r}), Path('content')))\n"
         "topics = vm.home_topics(store, 'bg', 'IT')\n"

@@ -10,7 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from conftest import ROOT
-from kiosk.core.catalogs import catalog_stats, translations
+from contentlib.catalogs import catalog_stats, translations
 
 LOCALES = ROOT / "locales"
 

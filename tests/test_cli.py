@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION, ROOT
 from kiosk.core.admin import MIN_PIN_ITERATIONS, verify_pin
-from contentlib.store import ensure_cache
+from contentlib.cache import ensure_cache
 
 
 def kiosk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -90,6 +90,37 @@ def test_question_referring_to_an_absent_guide(content_copy: Path) -> None:
                for e in errors), errors
 
 
+def test_every_bundled_guide_has_a_known_icon() -> None:
+    from contentlib.icons import icon_names
+
+    content, _ = load_content(CONTENT)
+    icons = {g.id: g.icon for g in content.guides}
+    assert all(icons.values()), [gid for gid, icon in icons.items() if not icon]
+    assert set(icons.values()) <= icon_names()
+    assert icons["ep-voting"] == "ballot" and icons["get-help"] == "help-circle"
+
+
+@pytest.mark.parametrize(
+    ("icon", "message"),
+    [
+        ("bulhorn", "unknown icon 'bulhorn'"),
+        ("42", "icon must be an icon name such as 'vote', not 42"),
+    ],
+)
+def test_an_unknown_guide_icon_is_an_error_naming_file_and_line(
+    content_copy: Path, icon: str, message: str
+) -> None:
+    structure = content_copy / "structure.yaml"
+    replace_in(structure, "  icon: bullhorn\n", f"  icon: {icon}\n")
+    line = line_of(structure, f"  icon: {icon}")
+    errors = errors_of(content_copy)
+    assert any(e.startswith(f"content/structure.yaml:{line}: error: guide 'other-ways': {message}")
+               for e in errors), errors
+    if icon == "bulhorn":
+        assert any("did you mean 'bullhorn'" in e for e in errors), errors
+    assert content_main(["check", str(content_copy)]) != 0
+
+
 def test_translation_of_an_undefined_guide(content_copy: Path) -> None:
     extra = content_copy / "el" / "guides" / "no-such-guide.md"
     extra.write_text("---\ntitle: x\nsummary: y\nlast_reviewed: 2026-01-01\n---\n\ntext\n", encoding="utf-8")

@@ -15,9 +15,10 @@ from contentlib.completeness import months_before, review_age_warnings
 from kiosk.content_cli import cmd_check
 from contentlib.dates import find_dates, resolve_markers
 from contentlib.source import load_content
-from kiosk.core.countries import EU_MEMBER_STATES, country_choices
+from contentlib.countries import EU_MEMBER_STATES, country_choices
 from kiosk.core.quiz import questions_for_country
-from contentlib.store import ContentStore, ensure_cache
+from contentlib.cache import ensure_cache
+from contentlib.store import ContentStore
 
 TEN_LANGUAGES = ["en", "bg", "el", "it", "es", "ro", "pl", "pt", "fr", "de"]
 SECTIONS = ["municipal", "european", "candidacy", "ask"]

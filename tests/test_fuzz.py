@@ -41,9 +41,11 @@ from requests.structures import CaseInsensitiveDict
 
 from contentlib.dates import find_dates
 from contentlib.model import Block, ContentSet, Span
-from contentlib.source import ID_PATTERN, IMAGE_SUFFIXES, KIVY_MARKUP, load_content
+from contentlib.reader import IMAGE_SUFFIXES, KIVY_MARKUP
+from contentlib.source import load_content
+from contentlib.structure import ID_PATTERN
 from kiosk.core.markup import escape_markup, spans_text, spans_to_markup
-from contentlib.store import build_cache_file
+from contentlib.cache import build_cache_file
 from sync.errors import HashMismatchError, SignatureError, SyncError
 from sync.fetch import FetchLimits, FolderSource, HttpSource, finish_object
 from sync.manifest import (

@@ -26,7 +26,7 @@ from contentlib.images import (
     check_image_header,
     content_image_problems,
 )
-from contentlib.store import current_cache_path
+from contentlib.cache import current_cache_path
 from sync.build import BuildError, build
 from sync.errors import ContentRejectedError
 from sync.fetch import FolderSource
@@ -317,7 +317,7 @@ def test_a_guide_whose_pictures_are_damaged_shows_their_descriptions(
     from kiosk.ui.app import KioskApp
     from kiosk.config import parse_config
     from contentlib.source import load_content
-    from contentlib.store import build_cache_file, set_current
+    from contentlib.cache import build_cache_file, set_current
     from kiosk.widgets.common import KioskLabel
 
     guide = content_copy / "en" / "guides" / "ep-voting.md"

@@ -17,15 +17,10 @@ from contentlib.model import (
     Span,
 )
 from kiosk.core.markup import marked_text_to_markup
-from contentlib.store import (
-    POINTER_NAME,
-    SNIPPET_WORDS,
-    ContentStore,
-    build_cache_file,
-    current_cache_path,
-    ensure_cache,
-    migrations,
-)
+from contentlib.cache import POINTER_NAME, build_cache_file, current_cache_path, ensure_cache
+from contentlib.schema import migrations
+from contentlib.search import SNIPPET_WORDS
+from contentlib.store import ContentStore
 
 
 def test_first_start_builds_the_cache_from_bundled_content(tmp_path: Path) -> None:
@@ -39,7 +34,7 @@ def test_first_start_builds_the_cache_from_bundled_content(tmp_path: Path) -> No
     assert store.document("register-italy", "el").title == "Ψηφοφορία στην Ιταλία"
     assert store.media("media/ballot-box.png")[:8] == b"\x89PNG\r\n\x1a\n"
     applied = [m.name for m in migrations.applied(store.db)]
-    assert applied == ["m001_initial"]
+    assert applied == ["m001_initial", "m002_guide_icons"]
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, ROOT
-from contentlib.store import ContentStore, current_cache_path
+from contentlib.cache import current_cache_path
+from contentlib.store import ContentStore
 from sync.build import BuildError, build
 from sync.errors import (
     DeadlineError,

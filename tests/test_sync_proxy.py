@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import CONTENT, ROOT
-from contentlib.store import current_cache_path
+from contentlib.cache import current_cache_path
 from sync.build import build
 from sync.errors import DownloadError
 from sync.fetch import FetchLimits, HttpSource

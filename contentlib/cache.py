@@ -1,0 +1,216 @@
+"""Builds the SQLite content cache and switches the kiosk to a new one.
+
+The app reads content only from a cache file (:class:`contentlib.store.ContentStore`). A
+cache file is built whole into a temporary file, checked with ``PRAGMA integrity_check``
+and then made current by atomically replacing a small pointer file, so a crash or a bad
+content folder never leaves the kiosk without the last good content.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from contentlib.atomic_file import fsync_dir, write_atomically
+from contentlib.countries import country_name
+from contentlib.model import ContentError, ContentSet, GuideDef
+from contentlib.schema import ABOUT_ID, migrations
+from contentlib.search import fold_for_search
+from contentlib.source import content_fingerprint, load_content
+
+POINTER_NAME = "current"
+CACHE_DIR_NAME = "cache"
+
+
+def _write(db: sqlite_utils.Database, content: ContentSet, meta: dict[str, str]) -> None:
+    def guide_row(g: GuideDef) -> dict[str, Any]:
+        return {
+            "id": g.id,
+            "position": g.position,
+            "country": g.country,
+            "image": g.image,
+            "icon": g.icon,
+            "sources": json.dumps([s.__dict__ for s in g.sources]),
+        }
+
+    about_def = GuideDef(ABOUT_ID, -1, None, None, content.about_sources)
+    with db.atomic():
+        db["guides"].insert_all(guide_row(g) for g in [about_def, *content.guides])
+        texts = []
+        country_of = {g.id: g.country for g in content.guides}
+        for lang, tr in content.translations.items():
+            docs = list(tr.guides.values()) + ([tr.about] if tr.about else [])
+            for doc in docs:
+                texts.append(
+                    {
+                        "guide_id": doc.id,
+                        "lang": lang,
+                        "title": doc.title,
+                        "summary": doc.summary,
+                        "last_reviewed": doc.last_reviewed,
+                        "blocks": json.dumps([b.to_json() for b in doc.blocks]),
+                        "body": doc.plain_text(),
+                        # A country's name as CLDR gives it, so "Κύπρος" finds a guide
+                        # that only says "στην Κύπρο".
+                        "search_title": fold_for_search(
+                            f"{doc.title} {country_name(country_of[doc.id], lang)}"
+                            if country_of.get(doc.id) else doc.title
+                        ),
+                        "search_body": fold_for_search(doc.plain_text()),
+                    }
+                )
+        db["guide_texts"].insert_all(texts)
+        db["guide_texts"].populate_fts(["search_title", "search_body"])
+        db["questions"].insert_all(
+            {
+                "id": q.id,
+                "position": q.position,
+                "guide_id": q.guide,
+                "options": json.dumps(list(q.options)),
+                "answer": q.answer,
+            }
+            for q in content.questions
+        )
+        db["question_texts"].insert_all(
+            {
+                "question_id": t.id,
+                "lang": lang,
+                "question": t.question,
+                "options": json.dumps(t.options),
+                "explanation": t.explanation,
+            }
+            for lang, tr in content.translations.items()
+            for t in tr.quiz.values()
+        )
+        db["links"].insert_all(
+            {"id": k.id, "position": k.position, "kind": k.kind, "url": k.url, "country": k.country}
+            for k in content.links
+        )
+        db["link_texts"].insert_all(
+            {"link_id": t.id, "lang": lang, "label": t.label, "description": t.description}
+            for lang, tr in content.translations.items()
+            for t in tr.links.values()
+        )
+        db["media"].insert_all({"path": p, "data": d} for p, d in content.media.items())
+        languages = sorted(content.translations)
+        db["meta"].insert_all(
+            {"key": k, "value": v}
+            for k, v in {
+                "source_language": content.source_language,
+                "content_version": content.version_label,
+                "fingerprint": content.fingerprint,
+                "languages": json.dumps(languages),
+                **meta,
+            }.items()
+        )
+
+
+def build_cache_file(content: ContentSet, target_dir: Path, meta: dict[str, str]) -> Path:
+    """Write ``content`` into a new, checked SQLite file in ``target_dir``; return its path."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix="building-", suffix=".db", dir=target_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        db = sqlite_utils.Database(conn)
+        migrations.apply(db)
+        _write(db, content, meta)
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise sqlite3.DatabaseError(f"integrity_check on new cache: {result}")
+        conn.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        final = target_dir / f"content-{content.fingerprint[:16]}.db"
+        os.replace(tmp, final)
+        fsync_dir(target_dir)
+        return final
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def set_current(data_dir: Path, db_file: Path) -> None:
+    """Atomically make ``db_file`` the cache in use (pointer file replaced with fsync)."""
+    write_atomically(data_dir / POINTER_NAME, str(db_file.relative_to(data_dir)).encode("utf-8"))
+
+
+def current_cache_path(data_dir: Path) -> Path | None:
+    """The cache file the pointer names; None when there is none, or it is outside ``data_dir``."""
+    pointer = data_dir / POINTER_NAME
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    candidate = (data_dir / name).resolve()
+    if data_dir.resolve() not in candidate.parents or not candidate.is_file():
+        return None
+    return candidate
+
+
+def _usable(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            return ok and conn.execute("SELECT count(*) FROM guides").fetchone()[0] > 0
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def ensure_cache(data_dir: Path, bundled_content: Path) -> Path:
+    """Return the cache file to use, building it from the bundled content when needed.
+
+    A cache built from an earlier version of the bundled content is rebuilt; one that came
+    from a content update (``meta.origin != 'bundled'``) is kept. A bad bundled folder
+    raises :class:`ContentError` but leaves any existing good cache current.
+    """
+    current = current_cache_path(data_dir)
+    if current is not None and _usable(current):
+        origin = read_cache_meta(current, "origin")
+        fingerprint = read_cache_meta(current, "fingerprint")
+        if origin != "bundled":
+            return current
+        # Hashing the files is much cheaper than parsing them: the common start-up case.
+        if content_fingerprint(bundled_content) == fingerprint:
+            return current
+        content, problems = load_content(bundled_content)
+        if content is not None and content.fingerprint == fingerprint:
+            return current
+        errors = [p for p in problems if p.severity == "error"]
+        if errors or content is None:
+            return current  # the last good content stays in use
+    else:
+        content, problems = load_content(bundled_content)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors or content is None:
+            raise ContentError(errors)
+    new_file = build_cache_file(content, data_dir / CACHE_DIR_NAME, {"origin": "bundled"})
+    set_current(data_dir, new_file)
+    _remove_stale(data_dir, keep={new_file, current})
+    return new_file
+
+
+def _remove_stale(data_dir: Path, keep: set[Path | None]) -> None:
+    cache_dir = data_dir / CACHE_DIR_NAME
+    for path in cache_dir.glob("*.db"):
+        if path not in keep:
+            path.unlink(missing_ok=True)
+
+
+def read_cache_meta(path: Path, key: str) -> str | None:
+    """One value of a cache file's ``meta`` table (read-only; None when the key is absent)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
