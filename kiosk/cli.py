@@ -59,7 +59,7 @@ def _load(args: argparse.Namespace) -> tuple[KioskConfig, Path]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.ui.launcher import run_kiosk
-    from contentlib.store import ensure_cache
+    from contentlib.cache import ensure_cache
 
     config, data_dir = _load(args)
     fullscreen = config.kiosk.fullscreen
@@ -101,7 +101,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from contentlib.store import ContentStore, current_cache_path
+    from contentlib.cache import current_cache_path
+    from contentlib.store import ContentStore
     from sync.keys import trusted_keys
 
     config, data_dir = _load(args)

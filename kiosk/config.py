@@ -14,7 +14,8 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from kiosk.core.admin import parse_pin_hash
-from kiosk.core.countries import EU_MEMBER_STATES
+from kiosk.core.reach import REACH_HIGH_MM, REACH_LOW_MM, SCREEN_BOTTOM_MM
+from contentlib.countries import EU_MEMBER_STATES
 from sync.keys import parse_public_key
 
 
@@ -54,6 +55,16 @@ class KioskSettings:
     """Diagonal of the kiosk's screen; with its resolution it gives pixels per millimetre."""
     viewing_distance_mm: float = 500.0
     """Distance from the visitor's eyes to the screen, for the largest text step."""
+    screen_bottom_mm: float = SCREEN_BOTTOM_MM
+    """Height of the screen's lower edge above the floor, in millimetres. With
+    ``screen_diagonal_inches`` it gives every row of pixels a height above the floor, so the
+    screens can keep their touch targets within ``reach_zone_mm`` (kiosk.core.reach)."""
+    reach_zone_mm: tuple[float, float] = (REACH_LOW_MM, REACH_HIGH_MM)
+    """Lowest and highest heights above the floor, in millimetres, that a visitor in a
+    wheelchair can touch: every touch target stays on the part of the screen between them
+    (lists sit at the bottom of it, grids grow to fill it). The default is the unobstructed
+    forward reach of EN 301 549 8.3.3.1 and ADA 308.2.1; use 1120 as the top when a shelf
+    510-635 mm deep stands in front of the screen (8.3.3.1.3.3)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,14 @@ def _coerce(where: str, name: str, default: Any, value: Any) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f"{where}: '{name}' must be a string, not {value!r}")
         return value
+    if isinstance(default, tuple) and default and all(isinstance(v, float) for v in default):
+        if not isinstance(value, list) or len(value) != len(default) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+        ):
+            raise ConfigError(
+                f"{where}: '{name}' must be a list of {len(default)} numbers, not {value!r}"
+            )
+        return tuple(float(v) for v in value)
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where}: '{name}' must be a list of strings, not {value!r}")
@@ -148,6 +167,7 @@ def _validate(settings: KioskSettings, where: str) -> None:
         raise ConfigError(f"{where}: 'screen_diagonal_inches' must be between 5 and 120")
     if not 200 <= settings.viewing_distance_mm <= 3000:
         raise ConfigError(f"{where}: 'viewing_distance_mm' must be between 200 and 3000")
+    _validate_reach(settings, where)
     if not 0 <= settings.speech_volume <= 100:
         raise ConfigError(f"{where}: 'speech_volume' must be between 0 and 100")
     if settings.host_country not in EU_MEMBER_STATES:
@@ -155,6 +175,21 @@ def _validate(settings: KioskSettings, where: str) -> None:
         raise ConfigError(
             f"{where}: 'host_country' must be the ISO code of an EU member state such as 'IT' "
             f"or 'AT'{hint}, not {settings.host_country!r}"
+        )
+
+
+def _validate_reach(settings: KioskSettings, where: str) -> None:
+    low, high = settings.reach_zone_mm
+    if not 0 <= low < high <= 2500:
+        raise ConfigError(
+            f"{where}: 'reach_zone_mm' must be [lowest, highest] heights in millimetres with "
+            f"0 <= lowest < highest <= 2500, such as [380, 1220], "
+            f"not {list(settings.reach_zone_mm)}"
+        )
+    if not 0 <= settings.screen_bottom_mm < high:
+        raise ConfigError(
+            f"{where}: 'screen_bottom_mm' must be at least 0 and below the top of "
+            f"'reach_zone_mm' ({high:g}), or no part of the screen can be reached"
         )
 
 

@@ -14,7 +14,8 @@ from contentlib.model import QuestionDef, Span
 from kiosk.core.markup import escape_markup, spans_to_markup
 from kiosk.core.quiz import QuizError, QuizSession
 from kiosk.core.session import IdlePolicy, IdleState
-from contentlib.store import ContentStore, ensure_cache
+from contentlib.cache import ensure_cache
+from contentlib.store import ContentStore
 from kiosk.core.viewmodels import GuideView, guide_view, home_topics, links_view, localized, order_guides
 from kiosk.core.visit import HOME, Visit, route
 from sync.keys import public_key_string
@@ -144,12 +145,42 @@ def test_config_only_sync_table_is_complete(tmp_path: Path) -> None:
          "kiosk.toml: [kiosk] admin_pin_hash: 1000 iterations are too few (at least 100000)"),
         ("[sync]\npublic_keys = ['abc']\n",
          "kiosk.toml: [sync] public_keys[0]: public key must start with 'ed25519:'"),
+        ("[kiosk]\nreach_zone_mm = [1220, 380]\n",
+         "kiosk.toml [kiosk]: 'reach_zone_mm' must be [lowest, highest] heights in millimetres"),
+        ("[kiosk]\nreach_zone_mm = 1220\n", "'reach_zone_mm' must be a list of 2 numbers"),
+        ("[kiosk]\nreach_zone_mm = [380, 'high']\n", "'reach_zone_mm' must be a list of 2 numbers"),
+        ("[kiosk]\nscreen_bottom_mm = 1300\n",
+         "'screen_bottom_mm' must be at least 0 and below the top of 'reach_zone_mm' (1220)"),
+        ("[kiosk]\nscreen_bottom_mm = 'low'\n", "'screen_bottom_mm' must be a number"),
     ],
 )
 def test_config_errors_name_the_key(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match="kiosk.toml") as excinfo:
         parse_config(text, Path("kiosk.toml"))
     assert message in str(excinfo.value)
+
+
+def test_reach_settings_default_to_en_301_549_and_are_read() -> None:
+    defaults = parse_config("").kiosk
+    assert defaults.reach_zone_mm == (380.0, 1220.0) and defaults.screen_bottom_mm == 800.0
+    read = parse_config("[kiosk]\nreach_zone_mm = [380, 1120]\nscreen_bottom_mm = 750\n").kiosk
+    assert read.reach_zone_mm == (380.0, 1120.0) and read.screen_bottom_mm == 750.0
+
+
+def test_reach_band_places_the_reach_zone_on_the_screen() -> None:
+    from kiosk.core.reach import reach_band
+
+    # a 43 inch 1080x1920 pedestal from 800 mm up: 2.02 px/mm, so 1220 mm is row 847
+    band = reach_band(1080, 1920, 43, 800, (380, 1220))
+    assert band.low == 0 and round(band.high) == 847  # 44% of its 1920 rows
+    # turned landscape it is 535 mm tall and ends at 1335 mm: 847 of its 1080 rows
+    assert round(reach_band(1920, 1080, 43, 800, (380, 1220)).high) == 847
+    # a 23.8 inch desk screen ends at 1120 mm: all of it is within reach
+    assert reach_band(1280, 800, 23.8, 800, (380, 1220)) == type(band)(0.0, 800.0)
+    # mounted low, its bottom rows are below the lowest reach (380 mm is row 449)
+    assert round(reach_band(1280, 800, 23.8, 200, (380, 1220)).low) == 449
+    # over a deep shelf (1120 mm) less of the pedestal is within reach
+    assert reach_band(1080, 1920, 43, 800, (380, 1120)).high < band.high
 
 
 def test_markup_is_escaped_so_text_shows_literally() -> None:

@@ -20,7 +20,7 @@ from PIL import Image, ImageStat
 from conftest import CONTENT, ROOT
 from kiosk.ui.app import KioskApp
 from kiosk.config import parse_config
-from kiosk.core.countries import EU_MEMBER_STATES, country_choices
+from contentlib.countries import EU_MEMBER_STATES, country_choices
 from kiosk.widgets.common import KioskLabel
 
 pytestmark = pytest.mark.gui

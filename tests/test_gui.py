@@ -24,7 +24,7 @@ from kiosk.ui.app import KioskApp
 from kiosk.config import parse_config
 from contentlib.source import load_content
 from kiosk.core.markup import escape_markup
-from contentlib.store import build_cache_file, set_current
+from contentlib.cache import build_cache_file, set_current
 from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
 
 pytestmark = pytest.mark.gui

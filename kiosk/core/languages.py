@@ -6,7 +6,7 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 
-from kiosk.core.countries import country_name
+from contentlib.countries import country_name
 
 __all__ = ["country_name", "format_review_date", "native_name"]
 

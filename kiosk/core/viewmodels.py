@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from contentlib.model import Block, Document, GuideDef, QuestionDef, Source
-from contentlib.store import ABOUT_ID, ContentStore, SnippetSpan
+from contentlib.schema import ABOUT_ID
+from contentlib.search import SnippetSpan
+from contentlib.store import ContentStore
 
 T = TypeVar("T")
 
@@ -34,6 +36,8 @@ class Topic:
     summary: str
     country: str | None
     fallback: bool
+    icon: str | None = None
+    """Material Design icon name for the guide's topic (language-neutral), if it has one."""
 
 
 def order_guides(guides: list[GuideDef], country: str) -> list[GuideDef]:
@@ -50,7 +54,7 @@ def home_topics(store: ContentStore, lang: str, country: str) -> list[Topic]:
         doc, fallback = localized(
             lambda code, gid=guide.id: store.document(gid, code), lang, store.source_language
         )
-        topics.append(Topic(guide.id, doc.title, doc.summary, guide.country, fallback))
+        topics.append(Topic(guide.id, doc.title, doc.summary, guide.country, fallback, guide.icon))
     return topics
 
 
@@ -160,7 +164,7 @@ def matching_section(view: GuideView, query: str) -> int | None:
     """Index of the heading of the first section whose text matches ``query`` (every word,
     as a word prefix, case and accents ignored); the matching block itself when it comes
     before any heading; None when nothing matches."""
-    from contentlib.store import fold_for_search
+    from contentlib.search import fold_for_search
 
     words = fold_for_search(query).split()
     if not words:

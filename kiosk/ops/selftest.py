@@ -70,7 +70,8 @@ def _screen_names() -> tuple[str, ...]:
 def check_content(report: Report, scratch: Path) -> Path | None:
     """Build a cache from the bundled content in ``scratch``; return its data folder."""
     from contentlib.model import ContentError
-    from contentlib.store import ContentStore, ensure_cache
+    from contentlib.cache import ensure_cache
+    from contentlib.store import ContentStore
 
     try:
         cache = ensure_cache(scratch, paths.bundled_content_dir())
@@ -91,7 +92,7 @@ def check_content(report: Report, scratch: Path) -> Path | None:
 def check_live_cache(report: Report, data_dir: Path) -> None:
     import sqlite3
 
-    from contentlib.store import current_cache_path
+    from contentlib.cache import current_cache_path
 
     cache = current_cache_path(data_dir)
     if cache is None:
@@ -114,7 +115,7 @@ def check_live_cache(report: Report, data_dir: Path) -> None:
 
 
 def check_catalogs(report: Report, languages: tuple[str, ...]) -> None:
-    from kiosk.core.catalogs import po_path, translations
+    from contentlib.catalogs import po_path, translations
 
     for lang in languages:
         if lang == "en":
@@ -227,7 +228,7 @@ def _live_content(data_dir: Path, scratch: Path) -> str:
     what visitors see now, an applied update included. Returns where the content came from."""
     import shutil
 
-    from contentlib.store import CACHE_DIR_NAME, current_cache_path, set_current
+    from contentlib.cache import CACHE_DIR_NAME, current_cache_path, set_current
 
     live = current_cache_path(data_dir)
     if live is None:

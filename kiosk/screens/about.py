@@ -1,34 +1,41 @@
-"""About screen: the project, its partners and the municipality from the config."""
+"""About screen: the project, its partners and the municipality from the config.
+
+The about text is drawn like a guide; the municipality line and the content version are
+labels made once (kv) and updated in place.
+"""
 from __future__ import annotations
+
+from typing import Any
 
 from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
-from contentlib.store import ABOUT_ID
+from contentlib.schema import ABOUT_ID
 from kiosk.core.viewmodels import guide_view
-from kiosk.widgets.common import KioskLabel
-from kiosk.widgets.document import render_document
+from kiosk.widgets.common import set_shown
+from kiosk.widgets.document import look_from_theme, render_document
 
 load_kv(__file__)
 
 
 class AboutScreen(KioskScreen):
-    def refresh(self) -> None:
-        app = self.app
-        view = guide_view(app.store, ABOUT_ID, app.visit.language)
-        self.title = view.title
-        render_document(self.ids.document, view, app.store)
-        if app.settings.municipality:
-            line = tr._("This kiosk is provided by: {municipality}").format(
-                municipality=app.settings.municipality
-            )
-            label = KioskLabel(text=line, bold=True)  # plain text: the config's value as written
-            label.probe_id = "municipality"
-            self.ids.document.add_widget(label, index=len(self.ids.document.children) - 1)
-        version = tr._("Content version: {version}").format(version=app.store.content_version)
-        self.ids.document.add_widget(KioskLabel(text=version, text_style="small"))
+    def on_kv_post(self, base_widget: Any) -> None:
+        # A strong reference (ids only hold weak proxies): it leaves the tree when unused.
+        self.municipality = self.ids.municipality.__self__
 
-    def reset_visit_state(self) -> None:
-        super().reset_visit_state()
+    def refresh(self) -> None:
+        store, settings = self.context.store, self.context.settings
+        view = guide_view(store, ABOUT_ID, self.context.visit.language)
+        self.title = view.title
+        render_document(self.ids.about_text, view, store.media, look_from_theme(self.context.theme),
+                        self.context.visit.language)
+        # plain text (markup off): the config's value as written
+        self.municipality.text = tr._("This kiosk is provided by: {municipality}").format(
+            municipality=settings.municipality
+        )
+        set_shown(self.ids.document, self.municipality, bool(settings.municipality), at_top=True)
+        self.ids.version.text = tr._("Content version: {version}").format(
+            version=store.content_version
+        )
 
 
 SCREEN = AboutScreen

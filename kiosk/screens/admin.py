@@ -15,6 +15,7 @@ from kiosk.ui.i18n import tr
 from kiosk.core.markup import escape_markup
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.core.viewmodels import admin_status
+from kiosk.ui.screen_context import AdminServices
 from kiosk.widgets.common import set_shown
 
 load_kv(__file__)
@@ -28,9 +29,14 @@ class AdminScreen(KioskScreen):
     status_text = StringProperty("")
     """Markup: the names in bold, every value escaped."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._digits = ""
+
+    @property
+    def services(self) -> AdminServices:
+        assert self.context.admin is not None, "the app gives the staff screen its services"
+        return self.context.admin
 
     def on_kv_post(self, base_widget: Any) -> None:
         self.body = self.ids.body.__self__
@@ -47,7 +53,7 @@ class AdminScreen(KioskScreen):
         self.unlocked = False
         self._digits = ""
         self.pin_display = ""
-        self.message = "" if self.app.admin_gate.configured else tr._(
+        self.message = "" if self.services.gate.configured else tr._(
             "No admin PIN is set. Put admin_pin_hash in the config (see: kiosk hash-pin)."
         )
         self.refresh()
@@ -55,12 +61,13 @@ class AdminScreen(KioskScreen):
     def refresh(self) -> None:
         self.title = tr._("Staff only")
         if self.unlocked:
+            context = self.context
             status = admin_status(
-                self.app.store, self.app.settings.languages, str(self.app.data_dir)
+                context.store, context.settings.languages, str(context.data_dir)
             )
             from sync.updater import status as sync_status
 
-            sync = sync_status(self.app.data_dir)
+            sync = sync_status(context.data_dir)
             never = tr._("never")
             rows = [
                 (tr._("Content version"), f"{status.content_version} ({status.content_fingerprint})"),
@@ -89,7 +96,7 @@ class AdminScreen(KioskScreen):
         self.pin_display = ""
 
     def submit(self) -> None:
-        result = self.app.admin_gate.try_pin(self._digits)
+        result = self.services.gate.try_pin(self._digits)
         self.clear()
         if result.accepted:
             self.unlocked = True
@@ -115,7 +122,7 @@ class AdminScreen(KioskScreen):
         if not bundles:
             self.message = tr._("No content bundle found on a USB stick.")
             return
-        worker = self.app.sync_worker
+        worker = self.services.sync_worker
         if worker is None:
             self.message = tr._("No public key is set in the config, so no bundle can be trusted.")
             return
@@ -134,14 +141,15 @@ class AdminScreen(KioskScreen):
         """Write the per-day usage counters as CSV to the first USB stick found."""
         from sync.usb import find_export_folder
 
-        store = self.app.usage_store
+        store = self.services.usage_store
         folder = find_export_folder(self.usb_roots, need_mount=self.usb_roots is None)
         if folder is None or store is None:
             self.message = tr._("No USB stick found.")
             return
         from kiosk.ops.usage import counts_to_csv
 
-        name = f"kiosk-usage-{self.app.settings.host_country}-{self.app.today().isoformat()}.csv"
+        country, day = self.context.settings.host_country, self.context.today().isoformat()
+        name = f"kiosk-usage-{country}-{day}.csv"
         try:
             (folder / name).write_text(counts_to_csv(store.counts()), encoding="utf-8")
         except OSError as exc:
@@ -156,8 +164,13 @@ class AdminScreen(KioskScreen):
             self.message = tr._("Import refused: {reason}").format(reason=error)
         elif result is not None:
             self.message = tr._("Imported version {version}.").format(version=result.version)
-            self.app.sync_finished(result, None)
+            self.services.content_applied(result)
         self.refresh()
+
+    def exit_app(self) -> None:
+        """End the kiosk program: only once the PIN has been accepted."""
+        if self.unlocked:
+            self.services.exit_app()
 
     def on_leave(self, *_args: Any) -> None:
         self.unlocked = False

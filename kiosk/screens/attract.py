@@ -23,15 +23,15 @@ class AttractScreen(KioskScreen):
     tagline = StringProperty("")
     language_index = NumericProperty(0)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._cycle_event = None
 
     def on_enter(self, *_args: Any) -> None:
         self.language_index = 0
         self.show_language(0)
         self._cycle_event = Clock.schedule_interval(
-            lambda _dt: self.next_language(), self.app.settings.attract_cycle_seconds
+            lambda _dt: self.next_language(), self.context.settings.attract_cycle_seconds
         )
 
     def on_leave(self, *_args: Any) -> None:
@@ -40,18 +40,18 @@ class AttractScreen(KioskScreen):
             self._cycle_event = None
 
     def show_language(self, index: int) -> None:
-        languages = self.app.settings.languages
+        languages = self.context.settings.languages
         lang = languages[index % len(languages)]
         self.prompt = tr.text_in(lang, PROMPT)
         self.tagline = tr.text_in(lang, TAGLINE)
 
     def next_language(self) -> None:
-        self.language_index = (self.language_index + 1) % len(self.app.settings.languages)
+        self.language_index = (self.language_index + 1) % len(self.context.settings.languages)
         self.show_language(self.language_index)
 
     def on_touch_down(self, touch: Any) -> bool:
         if self.collide_point(*touch.pos):
-            self.app.start_visit()
+            self.context.intents.start_visit()
             return True
         return super().on_touch_down(touch)
 

@@ -1,4 +1,9 @@
-"""The base class of every kiosk screen: a thin adapter between view models and widgets."""
+"""The base class of every kiosk screen: a thin adapter between view models and widgets.
+
+A screen reads through its :class:`~kiosk.ui.screen_context.ScreenContext` and sends
+touches as its intents; it never reaches for the running app. Its widgets are made once
+and updated as the visit, the language or the content changes.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from kivy.lang import Builder
 from kivy.properties import StringProperty
-from kivymd.app import MDApp
 from kivymd.uix.screen import MDScreen
 
+from kiosk.widgets.reach import REACH
+
 if TYPE_CHECKING:
-    from kiosk.ui.app import KioskApp
     from kiosk.ui.screen_context import ScreenContext
 
 
@@ -26,11 +31,8 @@ class KioskScreen(MDScreen):
     def __init__(self, context: ScreenContext, **kwargs: Any) -> None:
         self.context = context
         """Everything the screen reads and the intents it sends (see kiosk.ui.screen_context)."""
+        REACH.follow(context.settings)  # the kv rules keep touch targets within reach
         super().__init__(**kwargs)
-
-    @property
-    def app(self) -> KioskApp:
-        return MDApp.get_running_app()  # type: ignore[return-value]
 
     def show(self, **params: Any) -> None:
         """Called before the screen becomes current, with the route's parameters."""

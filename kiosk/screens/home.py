@@ -1,5 +1,10 @@
 """Home screen: the chosen country's guide (the kiosk's host country until the visitor
-picks another), the general guides, the quiz, links, search and about."""
+picks another), the general guides, the quiz, links, search and about.
+
+The topic cards are a pool: a change of language, country or content updates the cards
+in place, adds cards only when there are more topics than ever before, and takes surplus
+ones out of the tree (kept for later, not destroyed).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +16,7 @@ from kiosk.ui.i18n import tr
 from kiosk.core.languages import country_name
 from kiosk.core.markup import escape_markup
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.core.viewmodels import home_topics, selectable_countries
+from kiosk.core.viewmodels import Topic, home_topics, selectable_countries
 from kiosk.widgets.common import KioskButton
 
 load_kv(__file__)
@@ -25,56 +30,79 @@ class TopicCard(MDCard):
     fallback = BooleanProperty(False)
     probe_id = StringProperty("")
     guide_id = StringProperty("")
+    icon = StringProperty("")
+    """Material Design icon name for the guide's topic; empty: the card shows none."""
+
+
+def topic_details(topic: Topic, lang: str) -> str:
+    """The card's markup: the summary, the country in bold, the fallback note in italics."""
+    details = escape_markup(topic.summary)
+    if topic.country:
+        details += f"\n[b]{escape_markup(country_name(topic.country, lang))}[/b]"
+    if topic.fallback:
+        note = tr._("Not yet translated: shown in English.")
+        details += f"\n[i]{escape_markup(note)}[/i]"
+    return details
 
 
 class HomeScreen(KioskScreen):
     country_label = StringProperty("")
     can_switch_country = BooleanProperty(False)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._built_for: tuple[str, str, str] | None = None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown_for: tuple[str, str, str] | None = None
+        self._cards: list[TopicCard] = []
 
     def on_kv_post(self, base_widget: Any) -> None:
-        # Runs inside __init__ (after the kv rule): the one country button, built here once.
+        # Runs inside __init__ (after the kv rule): the one country button, made here once.
         self._country_button = KioskButton(probe_id="country")
-        self._country_button.bind(on_release=lambda _b: self.app.open_screen("countries"))
+        self._country_button.bind(
+            on_release=lambda _b: self.context.intents.open_screen("countries"))
         self.ids.country_slot.add_widget(self._country_button)
 
     def refresh(self) -> None:
-        app = self.app
-        lang = app.visit.language
+        store, visit = self.context.store, self.context.visit
+        lang = visit.language
         self.title = tr._("Your rights as an EU citizen")
-        # Coming back home is frequent; the cards (each a KivyMD card with its own
-        # framebuffer) are rebuilt only when the language, country or content changed.
-        key = (lang, app.visit.country, str(app.store.path))
-        if key == self._built_for:
+        key = (lang, visit.country, str(store.path))
+        if key == self._shown_for:
             return
-        self._built_for = key
-        self.can_switch_country = len(selectable_countries(app.store, app.settings.host_country)) > 1
+        self._shown_for = key
+        host = self.context.settings.host_country
+        self.can_switch_country = len(selectable_countries(store, host)) > 1
         self.country_label = tr._("Guides for: {country}").format(
-            country=country_name(app.visit.country, lang)
+            country=country_name(visit.country, lang)
         )
         self._country_button.text = self.country_label + "  ›  " + tr._("Other country")
         self._country_button.disabled = not self.can_switch_country
+        self._show_topics(home_topics(store, lang, visit.country), lang)
+
+    def _show_topics(self, topics: list[Topic], lang: str) -> None:
         box = self.ids.topics
-        box.clear_widgets()
-        for topic in home_topics(app.store, lang, app.visit.country):
-            details = escape_markup(topic.summary)
-            if topic.country:
-                details += f"\n[b]{escape_markup(country_name(topic.country, lang))}[/b]"
-            if topic.fallback:
-                note = tr._("Not yet translated: shown in English.")
-                details += f"\n[i]{escape_markup(note)}[/i]"
-            card = TopicCard(
-                heading=topic.title,
-                details=details,
-                fallback=topic.fallback,
-                probe_id=f"guide-{topic.guide_id}",
-                guide_id=topic.guide_id,
-            )
-            card.bind(on_release=lambda c: app.open_guide(c.guide_id))
-            box.add_widget(card)
+        # Shown cards are always the first ones of the pool, in order: take out the surplus ...
+        for card in self._cards[len(topics):]:
+            if card.parent is not None:
+                box.remove_widget(card)
+        # ... then update the rest, adding a card below the others where it was not shown.
+        for index, topic in enumerate(topics):
+            card = self._card(index)
+            card.heading = topic.title
+            card.details = topic_details(topic, lang)
+            card.fallback = topic.fallback
+            card.probe_id = f"guide-{topic.guide_id}"
+            card.guide_id = topic.guide_id
+            card.icon = topic.icon or ""
+            if card.parent is None:
+                box.add_widget(card)
+
+    def _card(self, index: int) -> TopicCard:
+        """The ``index``-th card of the pool, made the first time it is needed."""
+        while len(self._cards) <= index:
+            card = TopicCard()
+            card.bind(on_release=lambda c: self.context.intents.open_guide(c.guide_id))
+            self._cards.append(card)
+        return self._cards[index]
 
     @property
     def country_button(self) -> KioskButton:

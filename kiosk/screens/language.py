@@ -1,4 +1,4 @@
-"""Language screen: every offered language in its own name, as big buttons."""
+"""Language screen: every offered language in its own name, as big buttons (made once)."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,23 +12,17 @@ load_kv(__file__)
 
 
 class LanguageScreen(KioskScreen):
+    def on_kv_post(self, base_widget: Any) -> None:
+        for code in self.context.settings.languages:
+            button = KioskButton(text=native_name(code), probe_id=f"lang-{code}")
+            button.language_code = code
+            button.bind(on_release=lambda _b, c=code: self.context.intents.choose_language(c))
+            self.ids.choices.add_widget(button)
+
     def refresh(self) -> None:
         self.title = tr._("Choose your language")
-        grid = self.ids.choices
-        if grid.children:
-            self._mark_current()
-            return
-        for code in self.app.settings.languages:
-            button = KioskButton(text=native_name(code))
-            button.probe_id = f"lang-{code}"
-            button.language_code = code
-            button.bind(on_release=lambda _b, c=code: self.app.choose_language(c))
-            grid.add_widget(button)
-        self._mark_current()
-
-    def _mark_current(self) -> None:
         for button in self.ids.choices.children:
-            button.emphasis = button.language_code == self.app.visit.language
+            button.emphasis = button.language_code == self.context.visit.language
 
     def button_for(self, code: str) -> Any:
         return next(b for b in self.ids.choices.children if b.language_code == code)

@@ -1,36 +1,70 @@
-"""Course and links screen: the online course and official pages, each with a QR code."""
+"""Course and links screen: the online course and official pages, each with a QR code.
+
+Each link is a :class:`LinkEntry` from a pool: a change of language, country or content
+updates the entries in place, adds one only when there are more links than ever before,
+and takes surplus ones out of the tree (kept for later, not destroyed).
+"""
 from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import BooleanProperty, StringProperty
+from kivymd.uix.boxlayout import MDBoxLayout
 
 from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.core.viewmodels import links_view
-from kiosk.widgets.common import KioskLabel
-from kiosk.widgets.document import fallback_note, link_card
+from kiosk.core.viewmodels import LinkView, links_view
+from kiosk.widgets.common import set_shown
 
 load_kv(__file__)
 
 
-class LinksScreen(KioskScreen):
-    def refresh(self) -> None:
-        app = self.app
-        self.title = tr._("Online course and links")
-        box = self.ids.links
-        box.clear_widgets()
-        box.add_widget(
-            KioskLabel(
-                text=tr._("Scan a code with your phone's camera to open the page."),
-            )
-        )
-        for view in links_view(app.store, app.visit.language, app.visit.country):
-            if view.fallback:
-                box.add_widget(fallback_note())
-            card = link_card(view.url, view.label)
-            card.link_id = view.link_id
-            box.add_widget(card)
-            box.add_widget(KioskLabel(text=view.description))
+class LinkEntry(MDBoxLayout):
+    """One link: the not-translated note if needed, a card with the QR code, the link's
+    name and its address, then what the page is about (layout in links.kv)."""
 
-    def reset_visit_state(self) -> None:
-        super().reset_visit_state()
+    link_id = StringProperty("")
+    url = StringProperty("")
+    label = StringProperty("")
+    description = StringProperty("")
+    fallback = BooleanProperty(False)
+
+    def on_kv_post(self, base_widget: Any) -> None:
+        # Strong references (ids only hold weak proxies): these leave the tree when unused.
+        self.note = self.ids.note.__self__
+        self.name_label = self.ids.name_label.__self__
+
+    def show(self, view: LinkView) -> None:
+        self.link_id = view.link_id
+        self.url = view.url
+        self.label = view.label
+        self.description = view.description
+        self.fallback = view.fallback
+        set_shown(self, self.note, view.fallback, at_top=True)
+        set_shown(self.ids.text_box, self.name_label, bool(view.label), at_top=True)
+
+
+class LinksScreen(KioskScreen):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._entries: list[LinkEntry] = []
+
+    def refresh(self) -> None:
+        self.title = tr._("Online course and links")
+        visit = self.context.visit
+        views = links_view(self.context.store, visit.language, visit.country)
+        box = self.ids.links
+        # Shown entries are always the first ones of the pool, in order: take out the
+        # surplus, then update the rest, adding an entry below the others where needed.
+        for entry in self._entries[len(views):]:
+            if entry.parent is not None:
+                box.remove_widget(entry)
+        while len(self._entries) < len(views):
+            self._entries.append(LinkEntry())
+        for entry, view in zip(self._entries, views):
+            entry.show(view)
+            if entry.parent is None:
+                box.add_widget(entry)
 
 
 SCREEN = LinksScreen

@@ -1,4 +1,8 @@
-"""Quiz screen: one question at a time, instant feedback, a link to the guide, a score."""
+"""Quiz screen: one question at a time, instant feedback, a link to the guide, a score.
+
+The answer buttons are a pool: each question updates the same buttons, adding one only
+when a question has more answers than any before it.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -15,6 +19,14 @@ from kiosk.widgets.common import KioskButton, set_shown
 load_kv(__file__)
 
 
+class QuizOption(KioskButton):
+    """An answer button; after the answer it shows which was right and which was chosen."""
+
+    option_id = StringProperty("")
+    chosen_wrong = BooleanProperty(False)
+    """The visitor's answer, and a wrong one: drawn in the error colours (quiz.kv)."""
+
+
 class QuizScreen(KioskScreen):
     progress = StringProperty("")
     question_text = StringProperty("")
@@ -28,6 +40,10 @@ class QuizScreen(KioskScreen):
     fallback = BooleanProperty(False)
     is_last = BooleanProperty(False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._options: list[QuizOption] = []
+
     def on_kv_post(self, base_widget: Any) -> None:
         # Strong references (ids only hold weak proxies): these parts leave the tree
         # while hidden.
@@ -38,34 +54,33 @@ class QuizScreen(KioskScreen):
         self.fallback_note = self.ids.fallback_note.__self__
 
     def show(self, **params: Any) -> None:
-        visit = self.app.visit
+        visit = self.context.visit
         if visit.quiz is None or params.get("restart"):
             visit.quiz = self._new_session()
         self.refresh()
 
     def _new_session(self) -> QuizSession:
-        store = self.app.store
+        store = self.context.store
         questions = questions_for_country(
-            store.question_defs(), store.guide_defs(), self.app.visit.country
+            store.question_defs(), store.guide_defs(), self.context.visit.country
         )
-        return QuizSession(questions, self.app.rng)
+        return QuizSession(questions, self.context.rng)
 
     @property
     def session(self) -> QuizSession:
-        assert self.app.visit.quiz is not None
-        return self.app.visit.quiz
+        assert self.context.visit.quiz is not None
+        return self.context.visit.quiz
 
     def refresh(self) -> None:
         self.title = tr._("Test yourself")
-        if self.app.visit.quiz is None:
+        if self.context.visit.quiz is None:
             return
         session = self.session
         self.finished = session.finished
         set_shown(self.body, self.question_panel, not session.finished)
         set_shown(self.body, self.score_panel, session.finished)
-        options_box = self.ids.options
-        options_box.clear_widgets()
         if session.finished:
+            self._show_options(0)
             self.score = session.score
             self.score_text = tr.ngettext(
                 "You answered {count} question correctly out of {total}.",
@@ -74,7 +89,7 @@ class QuizScreen(KioskScreen):
             ).format(count=session.score, total=session.total)
             return
         view: QuestionView = question_view(
-            self.app.store, session.current, self.app.visit.language
+            self.context.store, session.current, self.context.visit.language
         )
         self.current_view = view
         self.fallback = view.fallback
@@ -86,21 +101,21 @@ class QuizScreen(KioskScreen):
         self.is_last = session.index + 1 >= session.total
         self.answered = session.answered_current
         feedback = session.feedback() if self.answered else None
-        for option_id, text in view.options:
-            button = KioskButton(text=text, probe_id=f"option-{option_id}")
+        self._show_options(len(view.options))
+        for button, (option_id, text) in zip(self._options, view.options):
             button.option_id = option_id
-            if feedback is not None:
-                # Not disabled: a greyed-out right answer would be hard to read.
-                if option_id == feedback.correct_option:
-                    button.emphasis = True
-                    button.text = tr._("Right answer: {answer}").format(answer=text)
-                elif option_id == feedback.chosen:
-                    button.text = tr._("Your answer: {answer}").format(answer=text)
-                    button.md_bg_color = self.app.theme_cls.errorContainerColor
-                    button.label_color = self.app.theme_cls.onErrorContainerColor
-            else:
-                button.bind(on_release=lambda b: self.choose(b.option_id))
-            options_box.add_widget(button)
+            button.probe_id = f"option-{option_id}"
+            # After the answer the buttons stay enabled (a greyed-out right answer would be
+            # hard to read); choose() ignores a second answer.
+            right = feedback is not None and option_id == feedback.correct_option
+            chosen = feedback is not None and option_id == feedback.chosen
+            button.emphasis = right
+            button.chosen_wrong = chosen and not right
+            if right:
+                text = tr._("Right answer: {answer}").format(answer=text)
+            elif chosen:
+                text = tr._("Your answer: {answer}").format(answer=text)
+            button.text = text
         set_shown(self.question_panel, self.feedback_card, feedback is not None)
         if feedback is not None:
             self.was_correct = feedback.correct
@@ -109,6 +124,20 @@ class QuizScreen(KioskScreen):
         else:
             self.feedback_text = ""
             self.explanation = ""
+
+    def _show_options(self, count: int) -> None:
+        """Show the first ``count`` buttons of the pool, in order, and no others."""
+        box = self.ids.options
+        for button in self._options[count:]:
+            if button.parent is not None:
+                box.remove_widget(button)
+        while len(self._options) < count:
+            button = QuizOption()
+            button.bind(on_release=lambda b: self.choose(b.option_id))
+            self._options.append(button)
+        for button in self._options[:count]:
+            if button.parent is None:
+                box.add_widget(button)
 
     def choose(self, option_id: str) -> None:
         if self.session.answered_current:
@@ -124,15 +153,15 @@ class QuizScreen(KioskScreen):
     def next_question(self) -> None:
         self.session.next()
         if self.session.finished:
-            self.app.usage.quiz_finished(self.session.score, self.session.total)
+            self.context.intents.quiz_finished(self.session.score, self.session.total)
         self.ids.scroller.scroll_y = 1.0
         self.refresh()
 
     def open_explaining_guide(self) -> None:
-        self.app.open_guide(self.session.current.guide)
+        self.context.intents.open_guide(self.session.current.guide)
 
     def restart(self) -> None:
-        self.app.visit.quiz = self._new_session()
+        self.context.visit.quiz = self._new_session()
         self.refresh()
 
     def option_button(self, option_id: str) -> Any:
@@ -140,7 +169,7 @@ class QuizScreen(KioskScreen):
 
     def reset_visit_state(self) -> None:
         super().reset_visit_state()
-        self.ids.options.clear_widgets()
+        self._show_options(0)
         self.answered = self.finished = False
         self.question_text = self.explanation = self.feedback_text = self.score_text = ""
 

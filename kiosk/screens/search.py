@@ -1,7 +1,8 @@
 """Search screen: full-text search over the guides in the visitor's language, typed on an
 on-screen keyboard whose letters fit the language; a result opens the guide at the
 matching section. Each result shows a snippet of the guide's own text with the matched
-words in bold; the result widgets are made once and reused as the query changes."""
+words in bold. The result widgets and the keys are made once and reused: as the query
+changes, and for another language's letters."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +10,6 @@ from typing import Any
 from kivy.metrics import dp
 from kivy.properties import StringProperty
 from kivymd.uix.boxlayout import MDBoxLayout
-from kivymd.uix.gridlayout import MDGridLayout
 
 from kiosk.ui.i18n import tr
 from kiosk.core.keyboards import layout_for
@@ -25,53 +25,57 @@ class SearchScreen(KioskScreen):
     query = StringProperty("")
     result_count = StringProperty("")
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._layout_lang = ""
-        self._actions: MDGridLayout | None = None
         self._rows: list[tuple[KioskButton, MarkupLabel]] = []
-        self.app.bind(text_step=self._restack_actions)
-
-    def _restack_actions(self, _app: Any, step: int) -> None:
-        if self._actions is not None:
-            self._actions.cols = 3 if step == 0 else 1
+        self._lines: list[tuple[MDBoxLayout, list[KioskButton]]] = []
+        """Rows of letter keys, each with every key it has ever held."""
+        self.keys: dict[str, KioskButton] = {}
+        """The keys shown now: each letter of the layout, and "space", "delete", "clear"."""
 
     def refresh(self) -> None:
         self.title = tr._("Search the guides")
-        lang = self.app.visit.language
+        lang = self.context.visit.language
         if self._layout_lang != lang:
-            self._build_keyboard(lang)
+            self._show_keyboard(lang)
         self._update_results()
 
-    def _build_keyboard(self, lang: str) -> None:
-        keyboard = self.ids.keyboard
-        keyboard.clear_widgets()
-        self.keys: dict[str, KioskButton] = {}
+    def _show_keyboard(self, lang: str) -> None:
+        """Put ``lang``'s letters on the keys, at most 10 keys a row so each stays wide
+        enough to touch; rows and keys beyond what the layout needs leave the tree."""
         rows = [row[i:i + 10] for row in layout_for(lang) for i in range(0, len(row), 10)]
-        for row in rows:  # at most 10 keys a row, so each key stays wide enough to touch
-            line = MDBoxLayout(spacing=dp(8), adaptive_height=True)
-            for letter in row:
-                key = KioskButton(text=letter, probe_id=f"key-{letter}")
-                key.padding = (dp(4), dp(14))  # narrow keys: leave the room to the letter
-                key.bind(on_release=lambda _b, ch=letter: self.type(ch))
+        box = self.ids.letter_rows
+        for line, _keys in self._lines[len(rows):]:
+            if line.parent is not None:
+                box.remove_widget(line)
+        self.keys = {name: self.ids[f"{name}_key"].__self__
+                     for name in ("space", "delete", "clear")}
+        for index, row in enumerate(rows):
+            line, keys = self._line(index)
+            for key in keys[len(row):]:
+                if key.parent is not None:
+                    line.remove_widget(key)
+            while len(keys) < len(row):
+                key = KioskButton()
+                key.side_padding = dp(4)  # narrow keys: leave the room to the letter
+                key.bind(on_release=lambda k: self.type(k.text))
+                keys.append(key)
+            for key, letter in zip(keys, row):
+                key.text = letter
+                key.probe_id = f"key-{letter}"
                 self.keys[letter] = key
-                line.add_widget(key)
-            keyboard.add_widget(line)
-        # one row of three at normal text, stacked when the text is larger
-        actions = MDGridLayout(cols=3 if self.app.text_step == 0 else 1, spacing=dp(8),
-                               adaptive_height=True)
-        self._actions = actions
-        for name, label, action in (
-            ("space", tr._("Space"), lambda: self.type(" ")),
-            ("delete", tr._("Delete"), self.delete),
-            ("clear", tr._("Clear"), self.clear),
-        ):
-            key = KioskButton(text=label, probe_id=f"key-{name}")
-            key.bind(on_release=lambda _b, act=action: act())
-            self.keys[name] = key
-            actions.add_widget(key)
-        keyboard.add_widget(actions)
-        self._layout_lang = self.app.visit.language
+                if key.parent is None:
+                    line.add_widget(key)
+            if line.parent is None:
+                box.add_widget(line)
+        self._layout_lang = lang
+
+    def _line(self, index: int) -> tuple[MDBoxLayout, list[KioskButton]]:
+        """The ``index``-th row of keys, made the first time it is needed."""
+        while len(self._lines) <= index:
+            self._lines.append((MDBoxLayout(spacing=dp(8), adaptive_height=True), []))
+        return self._lines[index]
 
     def type(self, text: str) -> None:
         if len(self.query) < 60:
@@ -89,17 +93,15 @@ class SearchScreen(KioskScreen):
     def _update_results(self) -> None:
         """Search for the query and show the results, reusing the result widgets."""
         box = self.ids.results
-        self.results = search_view(self.app.store, self.query, self.app.visit.language) if self.query.strip() else []
+        store, lang = self.context.store, self.context.visit.language
+        self.results = search_view(store, self.query, lang) if self.query.strip() else []
         if self.query.strip():
             self.result_count = tr.ngettext("{n} guide found", "{n} guides found", len(self.results)).format(
                 n=len(self.results))
         else:
             self.result_count = tr._("Type a word to search the guides.")
         # Shown rows are always the first ones, in order: drop those past the results ...
-        for button, label in self._rows[len(self.results):]:
-            if button.parent is not None:
-                box.remove_widget(button)
-                box.remove_widget(label)
+        self._drop_rows(len(self.results))
         # ... then fill the rest, adding a row below the others when it was not shown.
         for index, result in enumerate(self.results):
             button, label = self._result_row(index)
@@ -110,6 +112,14 @@ class SearchScreen(KioskScreen):
             if button.parent is None:
                 box.add_widget(button)
                 box.add_widget(label)
+
+    def _drop_rows(self, count: int) -> None:
+        """Take the result rows after the first ``count`` out of the tree (kept for reuse)."""
+        box = self.ids.results
+        for button, label in self._rows[count:]:
+            if button.parent is not None:
+                box.remove_widget(button)
+                box.remove_widget(label)
 
     def _result_row(self, index: int) -> tuple[KioskButton, MarkupLabel]:
         """The ``index``-th result's button and snippet label, made the first time only."""
@@ -123,7 +133,8 @@ class SearchScreen(KioskScreen):
 
     def _open_result(self, button: KioskButton) -> None:
         """Open the guide of a tapped result at the section matching the query."""
-        self.app.open_screen("guide", guide_id=button.guide_id, focus=self.query.strip())
+        self.context.intents.open_screen(
+            "guide", guide_id=button.guide_id, focus=self.query.strip())
 
     def result_snippet(self, guide_id: str) -> MarkupLabel:
         """The snippet label shown under the result for ``guide_id``."""
@@ -136,7 +147,7 @@ class SearchScreen(KioskScreen):
     def reset_visit_state(self) -> None:
         super().reset_visit_state()
         self.query = ""
-        self.ids.results.clear_widgets()
+        self._drop_rows(0)
 
 
 SCREEN = SearchScreen

@@ -3,7 +3,8 @@
 The app builds one :class:`ScreenContext` and hands it to every screen in the screen's
 constructor; screens never reach for the running app. A screen reads plain data through
 it (the content store in use, the visit, the settings) and forwards a visitor's touch as
-an intent (:class:`Intents`): the app decides what happens next.
+an intent (:class:`Intents`): the app decides what happens next. The staff-only screen
+also gets :class:`AdminServices`, and nothing else of the app.
 
 Nothing here imports Kivy; the theme is passed through as the object the app owns.
 """
@@ -14,11 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from contentlib.store import ContentStore
 from kiosk.config import KioskSettings
+from kiosk.core.admin import AdminGate
 from kiosk.core.visit import Visit
+
+if TYPE_CHECKING:
+    from kiosk.ops.usage import UsageStore
+    from sync.updater import SyncResult
+    from sync.worker import SyncWorker
 
 
 class Intents(Protocol):
@@ -32,6 +39,23 @@ class Intents(Protocol):
     def go_back(self) -> None: ...
     def go_home(self) -> None: ...
     def end_visit(self) -> None: ...
+    def quiz_finished(self, score: int, total: int) -> None: ...
+
+
+@dataclass
+class AdminServices:
+    """What the staff-only screen uses besides the :class:`ScreenContext`."""
+
+    gate: AdminGate
+    """Checks the PIN and keeps the lockout after wrong ones."""
+    sync_worker: SyncWorker | None
+    """Applies a USB bundle with the same checks as a download; None without trusted keys."""
+    usage_store: UsageStore | None
+    """The per-day usage counters (None when counting is off)."""
+    content_applied: Callable[[SyncResult], None]
+    """Tells the app a bundle was applied (it switches to it between visits)."""
+    exit_app: Callable[[], None]
+    """Ends the kiosk program (the only way out, after the PIN)."""
 
 
 @dataclass
@@ -48,6 +72,8 @@ class ScreenContext:
     today: Callable[[], date]
     theme: Any = None
     """The app's KivyMD theme (colours set from Python follow it)."""
+    admin: AdminServices | None = None
+    """Only for the staff-only screen."""
 
     @property
     def store(self) -> ContentStore:

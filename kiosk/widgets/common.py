@@ -8,13 +8,20 @@ from pathlib import Path
 
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    OptionProperty,
+    StringProperty,
+)
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 from kivymd.uix.card import MDCard
 from kivymd.uix.label import MDLabel
 
 from kiosk.core.qr import qr_pixels
+from kiosk.widgets.button_grid import ButtonGrid  # noqa: F401  (registers it for every kv)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
 
@@ -46,7 +53,12 @@ class MarkupLabel(KioskLabel):
 
 
 class KioskButton(MDCard):
-    """A large card-shaped button with a centred label (at least 72 dp high)."""
+    """A large card-shaped button with a centred label (at least 76 dp high).
+
+    In a :class:`~kiosk.widgets.button_grid.ButtonGrid` it takes its row's height and
+    starts its label where the row's tallest label starts, so a row's texts share a
+    baseline.
+    """
 
     text = StringProperty("")
     """Button text (plain, not markup)."""
@@ -55,6 +67,17 @@ class KioskButton(MDCard):
     probe_id = StringProperty("")
     """Name under which end-to-end tests find this target."""
     label_color = ColorProperty(None, allownone=True)
+    side_padding = NumericProperty("18dp")
+    """Room left and right of the label (narrow keyboard keys use less)."""
+    text_height = NumericProperty(0)
+    """Height of the label's text as laid out (follows the label; read it, do not set it)."""
+    natural_height = NumericProperty(0)
+    """Height the button needs for its own label (follows it; read it, do not set it)."""
+    row_height = NumericProperty(0)
+    """Height its row asks for (set by a ButtonGrid); never below :attr:`natural_height`."""
+    row_text_height = NumericProperty(0)
+    """Height of the tallest label in its row (set by a ButtonGrid): the label starts as
+    far down as that one, so the first lines of a row share a baseline."""
 
 
 class QRCodeImage(Image):
