@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
-"$PYBABEL" extract -F locales/babel.cfg -k _ -k ngettext:1,2 --no-location --sort-output \
+"$PYBABEL" extract -F locales/babel.cfg -k _ -k ngettext:1,2 -k text_in:2 --no-location --sort-output \
   --project "EU citizens kiosk" --copyright-holder "EU citizens kiosk contributors" \
   -o locales/kiosk.pot .
 for po in locales/*/LC_MESSAGES/kiosk.po; do
