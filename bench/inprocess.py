@@ -15,7 +15,10 @@ does), a fake clock only for the idle policy. All times are wall-clock
     touch-up (touch-down for attract -> language: the attract screen starts the visit on
     the down, so the new screen is drawn before the finger lifts). Each walk is in
     another language; the visit then runs out (idle policy) so the next walk starts on
-    the attract screen. p50/p95/max over all steps of all walks.
+    the attract screen. p50/p95/max over all steps of all walks. With ``--dwell S`` the
+    app runs S seconds of frames on each screen before it is touched, as a visitor looks
+    at a screen before touching it (bench/run.py pauses 0.5 s); by default it is touched
+    as soon as it is drawn.
 (b) Longest frame during a sync. A signed bundle of the full bundled content is built
     with sync/build.py into a temp folder; the app starts with ``[sync] source`` = that
     folder and the bundle's public key, on an empty data folder. Frames are timed
@@ -27,7 +30,8 @@ does), a fake clock only for the idle policy. All times are wall-clock
     frames time the UI thread's own work competing with the worker for the CPU and the
     GIL; and "redraw every frame", a full redraw forced each frame (a UI that animates).
 
-    .venv/bin/python bench/inprocess.py [--walks 5] [--syncs 5] [--json bench/inprocess.json]
+    .venv/bin/python bench/inprocess.py [--walks 5] [--dwell 0] [--syncs 5]
+        [--json bench/inprocess.json]
 """
 from __future__ import annotations
 
@@ -132,7 +136,16 @@ def timed_tap(widget: Any, done: Callable[[], bool], flips: FlipRecorder, what: 
     raise RuntimeError(f"{what}: no change and flip within {max_frames} frames")
 
 
-def one_walk(app: Any, clock: Any, lang: str) -> list[tuple[str, float]]:
+def dwell_on_screen(seconds: float) -> None:
+    """Run frames for ``seconds`` of wall-clock time (a visitor reading the screen)."""
+    from kivy.base import EventLoop
+
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        EventLoop.idle()
+
+
+def one_walk(app: Any, clock: Any, lang: str, dwell: float = 0.0) -> list[tuple[str, float]]:
     from gui_support import advance_frames, wait_idle_checks
 
     manager = app.manager
@@ -140,6 +153,7 @@ def one_walk(app: Any, clock: Any, lang: str) -> list[tuple[str, float]]:
     steps: list[tuple[str, float]] = []
 
     def step(name: str, widget: Any, done: Callable[[], bool]) -> None:
+        dwell_on_screen(dwell)
         steps.append((name, timed_tap(widget, done, flips, name)))
         advance_frames(3)
 
@@ -175,7 +189,7 @@ def one_walk(app: Any, clock: Any, lang: str) -> list[tuple[str, float]]:
     return steps
 
 
-def measure_latency(walks: int) -> dict[str, Any]:
+def measure_latency(walks: int, dwell: float = 0.0) -> dict[str, Any]:
     from gui_support import start_app, stop_app
 
     from kiosk.config import KioskConfig
@@ -186,7 +200,8 @@ def measure_latency(walks: int) -> dict[str, Any]:
         content = os.environ.get(CONTENT_ENV)  # bench/run.py --content-scale: a scaled copy
         app, clock = start_app(KioskConfig(), data, content_dir=Path(content) if content else None)
         try:
-            results = [one_walk(app, clock, WALK_LANGUAGES[i % len(WALK_LANGUAGES)]) for i in range(walks)]
+            results = [one_walk(app, clock, WALK_LANGUAGES[i % len(WALK_LANGUAGES)], dwell)
+                       for i in range(walks)]
         finally:
             stop_app(app)
     every = [s for walk in results for _, s in walk]
@@ -198,6 +213,7 @@ def measure_latency(walks: int) -> dict[str, Any]:
     later = [s for walk in results[1:] for _, s in walk] or first_walk
     return {
         "walks": walks,
+        "dwell_s": dwell,
         "languages": [WALK_LANGUAGES[i % len(WALK_LANGUAGES)] for i in range(walks)],
         "all": summary(every),
         "first_walk": summary(first_walk),
@@ -360,6 +376,8 @@ def measure_sync(runs: int, baseline_frames: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--walks", type=int, default=5)
+    parser.add_argument("--dwell", type=float, default=0.0,
+                        help="seconds of frames on each screen before touching it")
     parser.add_argument("--syncs", type=int, default=5, help="sync runs per case")
     parser.add_argument("--baseline-frames", type=int, default=120)
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "inprocess.json")
@@ -384,7 +402,7 @@ def main() -> int:
 
         data: dict[str, Any] = {}
         if args.only in (None, "latency"):
-            data["latency"] = measure_latency(args.walks)
+            data["latency"] = measure_latency(args.walks, args.dwell)
         if args.only in (None, "sync"):
             data["sync"] = measure_sync(args.syncs, args.baseline_frames)
     finally:
@@ -400,7 +418,8 @@ def main() -> int:
     if "latency" in data:
         lat = data["latency"]
         print(f"(a) touch-up -> first frame showing the change ({lat['walks']} walks, "
-              f"languages {', '.join(lat['languages'])})")
+              f"languages {', '.join(lat['languages'])}, "
+              f"{lat['dwell_s']} s on each screen before the touch)")
         print(f"  {'step':<26}{'n':>4}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
         for name, row in lat["by_step"].items():
             print(f"  {name:<26}{row['n']:>4}{row['p50_ms']:>9.0f}{row['p95_ms']:>9.0f}{row['max_ms']:>9.0f}")

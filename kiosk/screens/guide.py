@@ -1,20 +1,53 @@
-"""Guide reader: structured text with images, QR codes for links and the sources."""
+"""Guide reader: structured text with images, QR codes for links and the sources.
+
+Each guide's widgets are built once and kept (:mod:`kiosk.widgets.guide_layouts`): showing
+a guide puts its kept layout into the scroller. After every change of screen the guides
+listed on home are built ahead, a little per idle frame, so a touch on a card finds its
+guide ready.
+
+Fonts follow the text size step through the widgets' kv rules, and colours are baked in
+per theme; kept layouts that are not on screen are let go of when either changes, before
+the app changes its fonts and theme (this screen's kv rule watching ``app.text_step`` and
+``app.high_contrast`` was bound first, so it runs first), so that they never render their
+text again all at once.
+"""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from kiosk.core.viewmodels import matching_section, order_guides
 from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.core.viewmodels import guide_view, matching_section
-from kiosk.widgets.document import render_document
+from kiosk.ui.screen_context import ScreenContext
+from kiosk.widgets.document import DocumentLook, look_from_theme
+from kiosk.widgets.guide_layouts import GuideLayouts
 
 load_kv(__file__)
 
 
 class GuideScreen(KioskScreen):
     guide_id = StringProperty("")
+    text_step = NumericProperty(0)
+    """The app's text size step (bound in guide.kv)."""
+    high_contrast = BooleanProperty(False)
+    """The app's contrast setting (bound in guide.kv)."""
+
+    def __init__(self, context: ScreenContext, **kwargs: Any) -> None:
+        # Made before the kv rule is applied: the rule sets text_step, whose handler uses it.
+        # Off screen, a layout is built at the width of this screen (kept at the manager's).
+        self.layouts = GuideLayouts(lambda: context.store, lambda: self.width)
+        self._prepare_event: Any = None
+        self._home_guides: tuple[tuple[str, str], list[str]] = (("", ""), [])
+        """The guides home lists, for (content store path, country)."""
+        super().__init__(context, **kwargs)
+
+    def look(self) -> DocumentLook:
+        return look_from_theme(self.context.theme)
+
+    # ------------------------------------------------------------------ showing a guide
 
     def show(self, **params: Any) -> None:
         self.guide_id = params.get("guide_id", self.guide_id)
@@ -24,29 +57,83 @@ class GuideScreen(KioskScreen):
     def refresh(self) -> None:
         if not self.guide_id:
             return
-        view = guide_view(self.app.store, self.guide_id, self.app.visit.language)
-        self.view = view
-        self.title = view.title
-        placed = render_document(self.ids.document, view, self.app.store)
-        section = matching_section(view, self.focus) if getattr(self, "focus", None) else None
+        layout = self.layouts.show(self.guide_id, self.context.language, self.look())
+        self.view = layout.view
+        self.title = layout.view.title
+        holder = self.ids.document
+        if layout.root not in holder.children:
+            holder.clear_widgets()  # the layout shown before stays kept
+            holder.add_widget(layout.root)
+        scroller = self.ids.scroller
+        focus = getattr(self, "focus", None)
+        section = matching_section(layout.view, focus) if focus else None
         self.focused_block = section
-        if section is not None and section in placed:
-            target = placed[section]
+        if section is not None and section in layout.placed:
+            target = layout.placed[section]
             # after layout has settled: bring the matching section to the top
-            Clock.schedule_once(lambda _dt: self.ids.scroller.scroll_to(target, padding=10, animate=False), 0.05)
+            Clock.schedule_once(
+                lambda _dt: scroller.scroll_to(target, padding=10, animate=False), 0.05)
             return
-        position = self.app.visit.scroll.get(self.guide_id, 1.0)
-        # Layout settles over the next frames; restore the position after it has.
-        Clock.schedule_once(lambda _dt: setattr(self.ids.scroller, "scroll_y", position), 0)
+        position = self.context.visit.scroll.get(self.guide_id, 1.0)
+        # The scroller learns the layout's height in the next frame; restore the position after.
+        Clock.schedule_once(lambda _dt: setattr(scroller, "scroll_y", position), 0)
 
     def on_leave(self, *_args: Any) -> None:
         if self.guide_id:
-            self.app.visit.scroll[self.guide_id] = self.ids.scroller.scroll_y
+            self.context.visit.scroll[self.guide_id] = self.ids.scroller.scroll_y
 
     def reset_visit_state(self) -> None:
-        self.ids.document.clear_widgets()
+        self.layouts.hide()
         self.guide_id = ""
         super().reset_visit_state()
+
+    # ------------------------------------------------------------------ building ahead
+
+    def prepare(self, guide_ids: Sequence[str], language: str) -> None:
+        """Build these guides' layouts in idle frames (in this order, into free room only)."""
+        self.layouts.prepare(guide_ids, language, self.look())
+
+    def prepare_home_guides(self) -> None:
+        """Build ahead the guides home lists for the visitor's language and country."""
+        store, visit = self.context.store, self.context.visit
+        listed_for = (str(store.path), visit.country)
+        if listed_for != self._home_guides[0]:
+            listed = order_guides(store.guide_defs(), visit.country)
+            self._home_guides = (listed_for, [guide.id for guide in listed])
+        self.prepare(self._home_guides[1], visit.language)
+
+    def on_manager(self, _screen: Any, manager: Any) -> None:
+        if manager is not None:
+            manager.fbind("current", self._screen_changed)
+            # A screen gets its size when first shown; layouts built ahead need it before.
+            manager.fbind("size", self._follow_manager_size)
+            self._follow_manager_size(manager, manager.size)
+            self._screen_changed()  # the first screen is shown without a change of screen
+
+    def _follow_manager_size(self, _manager: Any, size: Any) -> None:
+        self.size = size
+
+    def _screen_changed(self, *_args: Any) -> None:
+        # The switch happens inside a touch's handler: the list is made a frame later.
+        if self._prepare_event is None:
+            self._prepare_event = Clock.schedule_once(self._prepare_after_switch, 0)
+
+    def _prepare_after_switch(self, _dt: float) -> None:
+        self._prepare_event = None
+        self.prepare_home_guides()
+
+    # ------------------------------------------------------------------ fonts and colours
+
+    def on_text_step(self, *_args: Any) -> None:
+        # The layout on screen follows the new fonts; kept ones would all re-render.
+        self.layouts.release_hidden()
+
+    def on_high_contrast(self, *_args: Any) -> None:
+        # Colours are baked in: the layout on screen is replaced by refresh() when the guide
+        # is the current screen (the app refreshes it); otherwise it goes too.
+        self.layouts.release_hidden()
+        if self.manager is None or self.manager.current != self.name:
+            self.layouts.release_all()
 
 
 SCREEN = GuideScreen

@@ -12,7 +12,7 @@ from typing import Any
 
 from kivy.lang import Observable
 
-from kiosk.core import catalogs
+from contentlib import catalogs
 from kiosk import paths
 class Translator(Observable):
     def __init__(self) -> None:

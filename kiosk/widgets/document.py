@@ -5,38 +5,98 @@ guide's blocks; every linked address gets a QR code card with the address printe
 it; the sources and the review date close the document. Labels are plain text unless
 they carry formatting from the content (headings, paragraphs, list items, sources): those
 are :class:`MarkupLabel` and every piece of content in them is escaped.
+
+Nothing here reaches for the running app: the colours come in a :class:`DocumentLook`,
+the pictures from a media loader, the kiosk's own words in the language asked for. Font
+sizes follow the app's text size step through the widgets' kv rules. The document can be
+made all at once (:func:`render_document`) or one top-level widget at a time
+(:func:`document_parts`), so that it can be built a little per frame.
 """
 from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from kivy.core.image import Image as CoreImage
 from kivy.graphics.texture import Texture
+from kivy.lang import Builder
 from kivy.metrics import dp
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
-from kivymd.app import MDApp
 from kivymd.uix.boxlayout import MDBoxLayout
 from kivymd.uix.card import MDCard
 
-from contentlib.model import Block
-from kiosk.ui.i18n import tr
 from contentlib.images import check_image_header
+from contentlib.model import Block
 from kiosk.core.languages import format_review_date
 from kiosk.core.markup import escape_markup, spans_to_markup
-from contentlib.store import ContentStore
 from kiosk.core.viewmodels import GuideView
+from kiosk.ui.i18n import tr
 from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
+from kiosk.widgets.release import release_children
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
 
 log = logging.getLogger(__name__)
 
+MediaLoader = Callable[[str], bytes | None]
+"""The bytes of a content picture by name, or None when the content has none."""
 
-def _hex(rgba: list[float]) -> str:
+Part = tuple[int | None, Widget]
+"""One top-level widget of a document, with the index of the block it shows (None for the
+kiosk's own parts: title, summary, notes, QR codes, sources)."""
+
+
+def _hex(rgba: Sequence[float]) -> str:
     return "".join(f"{round(c * 255):02x}" for c in rgba[:3])
 
 
-def link_card(url: str, label: str = "") -> MDCard:
+@dataclass(frozen=True)
+class DocumentLook:
+    """The colours a rendered document has baked into it: links are coloured inside the
+    paragraphs' markup, so a document made for one theme is not right for another."""
+
+    link_color: str
+    """Links in the text, as ``rrggbb`` (for markup's ``[color=]``)."""
+    note_color: tuple[float, ...]
+    """The "not yet translated" note (RGBA)."""
+
+
+def look_from_theme(theme: Any) -> DocumentLook:
+    """The look for KivyMD's ``theme_cls`` as it is now: links in the primary colour, the
+    fallback note in the tertiary one."""
+    return DocumentLook(_hex(theme.primaryColor), tuple(theme.tertiaryColor))
+
+
+class SourceLabel(MarkupLabel):
+    """One source: its title, and its address under it in the small type size.
+
+    The small size is a property bound by the kv rule (``app.font_small``), so a label
+    made once follows the text size step.
+    """
+
+    source_title = StringProperty("")
+    source_url = StringProperty("")
+    small_size = NumericProperty(0)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup_role="guide-source", **kwargs)
+        self.fbind("source_title", self._compose)
+        self.fbind("source_url", self._compose)
+        self.fbind("small_size", self._compose)
+        self._compose()
+
+    def _compose(self, *_args: Any) -> None:
+        self.text = (f"{escape_markup(self.source_title)}\n[size={int(self.small_size)}]"
+                     f"{escape_markup(self.source_url)}[/size]")
+
+
+def link_card(url: str) -> MDCard:
     """A card with a QR code for ``url`` and the address printed beside it."""
     card = MDCard(
         style="outlined",
@@ -49,8 +109,6 @@ def link_card(url: str, label: str = "") -> MDCard:
     card.add_widget(QRCodeImage(data=url))
     text_box = MDBoxLayout(orientation="vertical", adaptive_height=True, spacing=dp(8))
     text_box.pos_hint = {"center_y": 0.5}
-    if label:
-        text_box.add_widget(KioskLabel(text=label, bold=True))
     address = KioskLabel(text=url)
     address.probe_id = "link-address"
     text_box.add_widget(address)
@@ -64,13 +122,13 @@ def link_card(url: str, label: str = "") -> MDCard:
     return card
 
 
-def fallback_note() -> KioskLabel:
-    app = MDApp.get_running_app()
+def fallback_note(color: Sequence[float], ui_lang: str) -> KioskLabel:
+    """The note that the text below is shown in English, in the visitor's language."""
     note = KioskLabel(
-        text=tr._("Not yet translated: shown in English."),
+        text=tr.text_in(ui_lang, "Not yet translated: shown in English."),
         text_style="small",
         theme_text_color="Custom",
-        text_color=app.theme_cls.tertiaryColor,
+        text_color=list(color),
         italic=True,
     )
     note.probe_id = "fallback-note"
@@ -121,75 +179,91 @@ def image_description(alt: str) -> KioskLabel:
     return label
 
 
-def render_document(container: MDBoxLayout, view: GuideView, store: ContentStore) -> dict[int, Widget]:
-    """Fill ``container`` (a vertical box with adaptive height) with the document.
+def list_row(marker: str, entry: str) -> MDBoxLayout:
+    """One item of a bullet or numbered list: the marker beside the item's text."""
+    row = MDBoxLayout(adaptive_height=True, spacing=dp(12))
+    bullet = KioskLabel(text=marker, size_hint_x=None, width=dp(44), halign="right")
+    bullet.pos_hint = {"top": 1}  # beside the first line of a wrapped item
+    row.add_widget(bullet)
+    row.add_widget(MarkupLabel(markup_role="guide-list-item", text=entry))
+    return row
+
+
+def block_widgets(block: Block, media: MediaLoader, link_color: str) -> Iterator[Widget]:
+    """The widgets that show one block, one at a time (a list gives one per item)."""
+    if block.kind == "heading":
+        yield content_heading(block)
+    elif block.kind == "paragraph":
+        paragraph = spans_to_markup(block.spans, link_color)
+        yield MarkupLabel(markup_role="guide-paragraph", text=paragraph)
+    elif block.kind in ("bullets", "numbers"):
+        for number, item in enumerate(block.items, start=1):
+            marker = f"{number}." if block.kind == "numbers" else "\u2022"
+            yield list_row(marker, spans_to_markup(item, link_color))
+    elif block.kind == "image":
+        data = media(block.src)
+        if data is None:
+            return
+        texture = image_texture(data, block.src)
+        if texture is None:  # the description stands in for a picture that cannot load
+            yield image_description(block.alt)
+            return
+        height = min(dp(320), texture.height * dp(1))
+        yield Image(texture=texture, size_hint_y=None, height=height, fit_mode="contain")
+        yield KioskLabel(text=block.alt, halign="center", text_style="small")
+
+
+def document_parts(
+    view: GuideView, ui_lang: str, media: MediaLoader, look: DocumentLook
+) -> Iterator[Part]:
+    """The document's top-level widgets in order, each made only when asked for.
+
+    ``ui_lang`` is the language of the kiosk's own words (the visitor's, also when the
+    guide falls back to English).
+    """
+    if view.fallback:
+        yield None, fallback_note(look.note_color, ui_lang)
+    yield None, KioskLabel(text=view.title, bold=True, text_style="title")
+    yield None, KioskLabel(text=view.summary, italic=True)
+    for index, block in enumerate(view.blocks):
+        for widget in block_widgets(block, media, look.link_color):
+            yield index, widget
+    if view.link_targets:
+        yield None, section_heading(tr.text_in(ui_lang, "Scan to open on your phone"))
+        for url in view.link_targets:
+            yield None, link_card(url)
+    if view.sources:
+        yield None, section_heading(tr.text_in(ui_lang, "Sources"))
+        for source in view.sources:
+            label = SourceLabel(source_title=source.title, source_url=source.url)
+            label.probe_id = "source"
+            yield None, label
+    if view.last_reviewed:
+        reviewed = tr.text_in(ui_lang, "Last reviewed: {date}").format(
+            date=format_review_date(view.last_reviewed, view.lang)
+        )
+        yield None, KioskLabel(text=reviewed, text_style="small", padding=(0, dp(12), 0, 0))
+
+
+def add_part(container: Widget, placed: dict[int, Widget], part: Part) -> None:
+    """Add one part to ``container``, noting the first widget drawn for each block."""
+    index, widget = part
+    container.add_widget(widget, index=0)
+    if index is not None:
+        placed.setdefault(index, widget)
+
+
+def render_document(
+    container: MDBoxLayout, view: GuideView, media: MediaLoader, look: DocumentLook, ui_lang: str
+) -> dict[int, Widget]:
+    """Fill ``container`` (a vertical box with adaptive height) with the whole document,
+    letting go of what it showed before.
 
     Returns the first widget drawn for each block, by block index, so a caller can
     scroll to a section.
     """
+    release_children(container)
     placed: dict[int, Widget] = {}
-    app = MDApp.get_running_app()
-    link_color = _hex(app.theme_cls.primaryColor)
-    container.clear_widgets()
-    if view.fallback:
-        container.add_widget(fallback_note())
-    container.add_widget(KioskLabel(text=view.title, bold=True, text_style="title"))
-    container.add_widget(KioskLabel(text=view.summary, italic=True))
-    for index, block in enumerate(view.blocks):
-        first_child = len(container.children)
-        if block.kind == "heading":
-            container.add_widget(content_heading(block))
-        elif block.kind == "paragraph":
-            paragraph = spans_to_markup(block.spans, link_color)
-            container.add_widget(MarkupLabel(markup_role="guide-paragraph", text=paragraph))
-        elif block.kind in ("bullets", "numbers"):
-            for number, item in enumerate(block.items, start=1):
-                marker = f"{number}." if block.kind == "numbers" else "\u2022"
-                row = MDBoxLayout(adaptive_height=True, spacing=dp(12))
-                bullet = KioskLabel(text=marker, size_hint_x=None, width=dp(44), halign="right")
-                bullet.pos_hint = {"top": 1}  # beside the first line of a wrapped item
-                row.add_widget(bullet)
-                entry = spans_to_markup(item, link_color)
-                row.add_widget(MarkupLabel(markup_role="guide-list-item", text=entry))
-                container.add_widget(row)
-        elif block.kind == "image":
-            data = store.media(block.src)
-            if data is None:
-                continue
-            texture = image_texture(data, block.src)
-            if texture is None:  # the description stands in for a picture that cannot load
-                container.add_widget(image_description(block.alt))
-            else:
-                height = min(dp(320), texture.height * dp(1))
-                image = Image(texture=texture, size_hint_y=None, height=height, fit_mode="contain")
-                container.add_widget(image)
-                container.add_widget(
-                    KioskLabel(text=block.alt, halign="center", text_style="small")
-                )
-        if len(container.children) > first_child:
-            placed[index] = container.children[len(container.children) - first_child - 1]
-    if view.link_targets:
-        container.add_widget(section_heading(tr._("Scan to open on your phone")))
-        for url in view.link_targets:
-            container.add_widget(link_card(url))
-    if view.sources:
-        container.add_widget(section_heading(tr._("Sources")))
-        for source in view.sources:
-            sources_label = MarkupLabel(
-                markup_role="guide-source",
-                text=f"{escape_markup(source.title)}\n[size={int(app.font_small)}]"
-                f"{escape_markup(source.url)}[/size]",
-            )
-            sources_label.probe_id = "source"
-            container.add_widget(sources_label)
-    if view.last_reviewed:
-        container.add_widget(
-            KioskLabel(
-                text=tr._("Last reviewed: {date}").format(
-                    date=format_review_date(view.last_reviewed, view.lang)
-                ),
-                text_style="small",
-                padding=(0, dp(12), 0, 0),
-            )
-        )
+    for part in document_parts(view, ui_lang, media, look):
+        add_part(container, placed, part)
     return placed

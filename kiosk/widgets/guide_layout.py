@@ -1,0 +1,93 @@
+"""One guide's rendered column, made at once or a few widgets at a time.
+
+A :class:`GuideLayout` owns the widget tree of one guide in one language, for one content
+store and one :class:`~kiosk.widgets.document.DocumentLook`: the :class:`LayoutKey`. The
+tree can be built while it is not on screen (it lays itself out at the width it is given)
+and then shown by putting :attr:`GuideLayout.root` into a scroller.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.uix.widget import Widget
+from kivymd.uix.boxlayout import MDBoxLayout
+
+from kiosk.core.viewmodels import GuideView
+from kiosk.widgets.document import DocumentLook, Part, add_part
+from kiosk.widgets.release import release_tree
+
+
+@dataclass(frozen=True)
+class LayoutKey:
+    """Everything a rendered guide depends on besides the font sizes (which it follows)."""
+
+    guide_id: str
+    language: str
+    """The visitor's language (the kiosk's own words are in it, also over a fallback)."""
+    store_path: str
+    """The content cache it was read from: new content makes new layouts."""
+    look: DocumentLook
+
+    def same_setting(self, other: LayoutKey) -> bool:
+        """Whether both were made for the same language, content and colours."""
+        return (self.language, self.store_path, self.look) == (
+            other.language, other.store_path, other.look)
+
+
+class DocumentColumn(MDBoxLayout):
+    """The vertical box a guide is rendered into; it is as high as its content."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            orientation="vertical",
+            adaptive_height=True,
+            padding=(dp(48), dp(24), dp(48), dp(48)),
+            spacing=dp(16),
+            **kwargs,
+        )
+
+
+class GuideLayout:
+    """The widget tree of one guide; complete once every part has been added."""
+
+    def __init__(self, key: LayoutKey, view: GuideView, parts: Iterator[Part]) -> None:
+        self.key = key
+        self.view = view
+        self.root = DocumentColumn()
+        self.placed: dict[int, Widget] = {}
+        """The first widget drawn for each block, by block index (to scroll to a section)."""
+        self._parts: Iterator[Part] | None = parts
+        self.released = False
+
+    @property
+    def complete(self) -> bool:
+        return self._parts is None
+
+    def build(self, until: float | None = None) -> None:
+        """Add the parts still missing: all of them, or, with ``until`` (a
+        ``time.perf_counter()`` value), at least one and no more once it has passed."""
+        if self._parts is None:
+            return
+        while True:
+            part = next(self._parts, None)
+            if part is None:
+                self._parts = None
+                return
+            add_part(self.root, self.placed, part)
+            if until is not None and time.perf_counter() >= until:
+                return
+
+    def release(self) -> None:
+        """Let go of the tree for good (see :func:`~kiosk.widgets.release.release_tree`)."""
+        if self._parts is not None:
+            close = getattr(self._parts, "close", None)
+            if close is not None:
+                close()
+            self._parts = None
+        release_tree(self.root)
+        self.placed.clear()
+        self.released = True

@@ -1,0 +1,166 @@
+"""The guides' rendered layouts, kept for showing again and built ahead in idle frames.
+
+Building a guide's widgets is most of the time between a touch on a guide card and the
+guide on screen. :class:`GuideLayouts` keeps the last few layouts (least recently shown
+goes first) and builds the likely next ones ahead, a few widgets per frame, so that a
+touch finds them ready. A layout that goes is released for good
+(:func:`~kiosk.widgets.release.release_tree`): none of its kv rules stays bound.
+
+Layouts made for another language, other content or other colours are let go as soon as
+the kiosk asks for a layout in the new setting; the one on screen stays until it is
+replaced.
+"""
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from kivy.base import EventLoop
+from kivy.clock import Clock, ClockEvent
+
+from contentlib.store import ContentStore
+from kiosk.core.viewmodels import guide_view
+from kiosk.widgets.document import DocumentLook, document_parts
+from kiosk.widgets.guide_layout import GuideLayout, LayoutKey
+
+DEFAULT_CAPACITY = 8
+"""Layouts kept; home lists nine guides with the bundled content, the first eight are built
+ahead. Each holds its labels' textures, about 20 MiB: after a visit to the nine guides
+(1280x800, Mesa llvmpipe) the kiosk's PSS was 409 MiB, against 253 MiB without keeping."""
+STEP_SECONDS = 0.006
+"""How long one idle frame may spend building ahead (it finishes the widget it started)."""
+
+
+class GuideLayouts:
+    """At most ``capacity`` guide layouts, the one on screen among them."""
+
+    def __init__(
+        self,
+        store: Callable[[], ContentStore],
+        width: Callable[[], float],
+        capacity: int = DEFAULT_CAPACITY,
+    ) -> None:
+        if capacity < 1:
+            raise ValueError("at least the layout on screen is kept")
+        self._store = store
+        self._width = width
+        """The width a layout built off screen lays itself out at (the scroller's)."""
+        self.capacity = capacity
+        self._layouts: OrderedDict[LayoutKey, GuideLayout] = OrderedDict()
+        self.shown: GuideLayout | None = None
+        """The layout in the guide screen's scroller (never evicted)."""
+        self._queue: list[LayoutKey] = []
+        self._event: ClockEvent | None = None
+
+    # ------------------------------------------------------------------ asking for layouts
+
+    def key(self, guide_id: str, language: str, look: DocumentLook) -> LayoutKey:
+        return LayoutKey(guide_id, language, str(self._store().path), look)
+
+    def cached(self, guide_id: str, language: str, look: DocumentLook) -> GuideLayout | None:
+        """The layout kept for these, complete or still being built ahead, if any."""
+        return self._layouts.get(self.key(guide_id, language, look))
+
+    def show(self, guide_id: str, language: str, look: DocumentLook) -> GuideLayout:
+        """The complete layout to show now: the kept one (finished now if it was still
+        being built ahead) or a new one. It becomes :attr:`shown`; the caller puts its
+        root on screen."""
+        key = self.key(guide_id, language, look)
+        layout = self._layouts.get(key) or self._start(key)
+        layout.build()
+        self._layouts.move_to_end(key)
+        self.shown = layout
+        self._let_go_of_other_settings(key)
+        self._evict()
+        return layout
+
+    def hide(self) -> None:
+        """Nothing is on screen any more (the layout stays kept)."""
+        if self.shown is not None and self.shown.root.parent is not None:
+            self.shown.root.parent.remove_widget(self.shown.root)
+        self.shown = None
+
+    def prepare(self, guide_ids: Sequence[str], language: str, look: DocumentLook) -> None:
+        """Build these guides' layouts ahead, in this order, a little in each idle frame.
+
+        Only free room is used: building ahead never pushes out a kept layout. A new call
+        replaces the list of an earlier one.
+        """
+        self._queue = [self.key(guide_id, language, look) for guide_id in guide_ids]
+        if self._queue:
+            self._let_go_of_other_settings(self._queue[0])
+        if self._event is None:
+            self._event = Clock.schedule_once(self._build_ahead, 0)
+
+    # ------------------------------------------------------------------ letting go
+
+    def release_hidden(self) -> None:
+        """Let go of every layout that is not on screen (before the fonts or the colours
+        change: each would otherwise render its text again, all in one frame)."""
+        self._release_where(lambda layout: layout is not self.shown)
+
+    def release_all(self) -> None:
+        self._release_where(lambda _layout: True)
+        self.shown = None
+
+    def _let_go_of_other_settings(self, key: LayoutKey) -> None:
+        self._release_where(
+            lambda layout: layout is not self.shown and not layout.key.same_setting(key))
+        self._queue = [queued for queued in self._queue if queued.same_setting(key)]
+
+    def _evict(self) -> None:
+        while len(self._layouts) > self.capacity:
+            oldest = next(layout for layout in self._layouts.values() if layout is not self.shown)
+            self._release_where(lambda layout: layout is oldest)
+
+    def _release_where(self, condition: Callable[[GuideLayout], bool]) -> None:
+        for key, layout in list(self._layouts.items()):
+            if condition(layout):
+                del self._layouts[key]
+                layout.release()
+
+    # ------------------------------------------------------------------ building
+
+    def _start(self, key: LayoutKey) -> GuideLayout:
+        store = self._store()
+        view = guide_view(store, key.guide_id, key.language)
+        layout = GuideLayout(key, view, document_parts(view, key.language, store.media, key.look))
+        layout.root.width = self._width()
+        self._layouts[key] = layout
+        return layout
+
+    def _build_ahead(self, _dt: float) -> None:
+        """One idle frame's worth of building ahead; schedules the next while work is left."""
+        self._event = None
+        if EventLoop.touches:  # a finger is on the screen: its frames come first
+            self._event = Clock.schedule_once(self._build_ahead, 0)
+            return
+        current_store = str(self._store().path)
+        until = time.perf_counter() + STEP_SECONDS
+        while self._queue and time.perf_counter() < until:
+            key = self._queue[0]
+            if key.store_path != current_store:  # new content came in: this list is stale
+                self._queue.clear()
+                break
+            layout = self._layouts.get(key)
+            if layout is None:
+                if len(self._layouts) >= self.capacity:
+                    self._queue.clear()
+                    break
+                layout = self._start(key)
+            if layout.root.parent is None:
+                layout.root.width = self._width()
+            layout.build(until=until)
+            if layout.complete:
+                self._queue.pop(0)
+        if self._queue:
+            self._event = Clock.schedule_once(self._build_ahead, 0)
+
+    @property
+    def building_ahead(self) -> bool:
+        """Whether guides are still waiting to be built ahead."""
+        return bool(self._queue)
+
+    def __len__(self) -> int:
+        return len(self._layouts)
