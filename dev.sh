@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for developers and CI.
 #   ./dev.sh run   set everything up, then start the kiosk windowed on the bundled content
-#   ./dev.sh test  set everything up, then run the whole test suite under Xvfb
+#   ./dev.sh test  set everything up, then run the whole test suite under Xvfb in two test
+#                  processes (KIOSK_TEST_WORKERS=N for N; -m "not slow": the everyday tier)
 #   ./dev.sh bench set everything up (and Chromium), then run the benchmarks in bench/
 # Set-up installs missing OS packages (apt-get, as root or through sudo), creates .venv
 # and installs the package with its test extra. Each step is skipped when already done.
@@ -68,7 +69,11 @@ case "${1:-}" in
     say "checking the bundled content"
     .venv/bin/kiosk-content check content
     say "running the tests under Xvfb"
-    exec xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python -m pytest "$@"
+    # Two test processes (pytest-xdist) by default, for the two cores of the reference
+    # machine; each has its own Kivy window on the one Xvfb display. --dist loadgroup keeps
+    # tests marked xdist_group together (the frozen release is built once).
+    exec xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python -m pytest \
+      -n "${KIOSK_TEST_WORKERS:-2}" --dist loadgroup "$@"
     ;;
   bench)
     shift

@@ -7,6 +7,13 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+# Frames in the GUI tests wait for nothing (tests/gui_support.py); the soak's child process
+# inherits it.
+os.environ.setdefault("KIOSK_TEST_FAST_FRAMES", "1")
+# Mesa's software renderer (llvmpipe) draws on the calling thread instead of a thread per
+# core: ./dev.sh test runs a test process per core already, and one thread took less CPU
+# time per frame even alone (a three-language self-test: 107 s instead of 122 s).
+os.environ.setdefault("LP_NUM_THREADS", "0")
 
 import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -32,3 +39,22 @@ def content_copy(tmp_path: Path) -> Path:
     shutil.copytree(CONTENT, target)
     return target
 
+
+# Run order: the slow tests first, then the other tests that draw (GUI, end to end), then
+# the rest; each group keeps its own order. With parallel workers (pytest-xdist, as
+# ./dev.sh test runs them) the longest tests then start at once instead of being left to
+# one worker at the end while the other has finished.
+LONGEST = ("test_soak.py", "test_packaging.py")
+"""Files of the longest slow tests (the soak, the frozen app's build and self-test)."""
+
+
+def _weight(item: pytest.Item) -> tuple[int, int]:
+    if item.get_closest_marker("slow"):
+        return 0, 0 if item.path.name in LONGEST else 1
+    if item.get_closest_marker("gui") or item.get_closest_marker("e2e"):
+        return 1, 0
+    return 2, 0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_weight)  # stable: the order within each group stays

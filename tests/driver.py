@@ -22,27 +22,39 @@ SCREEN_SIZE = (1280, 800)
 SETTLE_SECONDS = 0.5
 
 
-def free_display() -> int:
-    for number in range(90, 200):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            return number
-    raise RuntimeError("no free X display number")
-
-
 class Xvfb:
+    """An Xvfb server of its own; Xvfb picks a free display number itself (``-displayfd``),
+    so servers started at the same moment (parallel test workers) never pick the same."""
+
     def __init__(self, size: tuple[int, int] = SCREEN_SIZE) -> None:
-        self.number = free_display()
+        import select
+
+        read_end, write_end = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size[0]}x{size[1]}x24",
+                 "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,),
+            )
+            os.close(write_end)
+            write_end = -1
+            answer = b""
+            deadline = time.monotonic() + 10
+            while not answer.endswith(b"\n"):
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                    self.proc.kill()
+                    raise RuntimeError("Xvfb did not start")
+                chunk = os.read(read_end, 64)
+                if not chunk:
+                    raise RuntimeError(f"Xvfb did not start (exit {self.proc.wait(10)})")
+                answer += chunk
+        finally:
+            os.close(read_end)
+            if write_end >= 0:
+                os.close(write_end)
+        self.number = int(answer)
         self.display = f":{self.number}"
-        self.proc = subprocess.Popen(
-            ["Xvfb", self.display, "-screen", "0", f"{size[0]}x{size[1]}x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{self.number}").exists():
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("Xvfb did not start")
-            time.sleep(0.05)
 
     def stop(self) -> None:
         self.proc.terminate()

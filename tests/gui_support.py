@@ -1,20 +1,87 @@
-"""In-process GUI test support: one real Kivy window, real touches, frames not sleeps."""
+"""In-process GUI test support: one real Kivy window, real touches, frames not sleeps.
+
+Frames. With ``KIOSK_TEST_FAST_FRAMES=1`` (tests/conftest.py sets it, and the soak's child
+process inherits it) nothing waits for the wall clock: Kivy's frame cap is off
+(``maxfps = 0``) and Kivy's clock instead moves on by at least 1/60 s per frame, so a frame
+that was quicker than a 60 Hz display's skips the rest of its 1/60 s instead of sleeping it
+away. Everything timed by Kivy's clock (animations, ``schedule_once`` delays, the app's
+0.25 s idle tick) then advances per frame as on a 60 Hz screen, however fast or slow the
+frames really are, and :func:`pass_clock_time` moves the clock on further in a few frames
+where a test must let time pass (a tap's ripple, the idle tick). Without the variable
+(``bench/inprocess.py`` times real frames) Kivy keeps its 60 fps cap and the real clock.
+"""
 from __future__ import annotations
 
+import functools
+import os
 import random
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kiosk.ui.launcher import configure_kivy
 
+FAST_FRAMES = os.environ.get("KIOSK_TEST_FAST_FRAMES") == "1"
+FRAME_SECONDS = 1 / 60
+"""Kivy's clock moves on by at least this much per frame (with FAST_FRAMES)."""
+
 configure_kivy(fullscreen=False)
+if FAST_FRAMES:
+    from kivy.config import Config
+
+    Config.set("graphics", "maxfps", "0")  # before kivy.clock is imported: it reads it once
 
 from kivy.base import EventLoop  # noqa: E402
+from kivy.clock import Clock  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
+
+
+class _KivyTime:
+    """Kivy's clock with FAST_FRAMES: the wall clock plus the time skipped so far."""
+
+    def __init__(self, wall: Callable[[], float]) -> None:
+        self.wall = wall
+        self.skipped = 0.0
+
+    def __call__(self) -> float:
+        return self.wall() + self.skipped
+
+
+KIVY_TIME = _KivyTime(Clock.time)
+if FAST_FRAMES:
+    assert Clock._max_fps == 0, "kivy.clock was imported before gui_support could turn the frame cap off"
+    Clock.time = KIVY_TIME
+    _tick = Clock.tick
+
+    def _tick_at_least_a_frame() -> None:
+        """Clock.tick, after skipping what is left of FRAME_SECONDS since the last tick."""
+        short = Clock.get_time() + FRAME_SECONDS - KIVY_TIME()
+        if short > 0:
+            KIVY_TIME.skipped += short
+        _tick()
+
+    Clock.tick = _tick_at_least_a_frame
+
+
+def pass_clock_time(seconds: float, frames: int = 4) -> None:
+    """Run ``frames`` frames over which Kivy's clock moves on by at least ``seconds``: what
+    a 60 Hz screen would show over that time, without waiting for it (with FAST_FRAMES; else
+    frames run until that much wall-clock time has passed)."""
+    if not FAST_FRAMES:
+        until = Clock.get_time() + seconds
+        advance_frames(frames)
+        while Clock.get_time() < until:
+            EventLoop.idle()
+        return
+    step = seconds / frames
+    for _ in range(frames):
+        KIVY_TIME.skipped += step
+        EventLoop.idle()
 
 
 class FakeClock:
@@ -33,14 +100,23 @@ class FakeClock:
 def advance_frames(count: int = 3) -> None:
     for _ in range(count):
         EventLoop.idle()
+    forget_discarded_hover_widgets()
 
 
-def idle_until(condition: Callable[[], bool], frames: int = 200, what: str = "") -> None:
-    for _ in range(frames):
-        if condition():
-            return
+def idle_until(condition: Callable[[], bool], frames: int = 200, what: str = "",
+               seconds: float = 30.0) -> None:
+    """Run frames until ``condition()`` holds; fail once ``frames`` frames have run and
+    ``seconds`` of wall-clock time have passed (work in another thread takes its own time,
+    however many frames run meanwhile)."""
+    from time import monotonic
+
+    deadline = monotonic() + seconds
+    count = 0
+    while not condition():
+        if count >= frames and monotonic() > deadline:
+            raise TimeoutError(f"condition not met after {count} frames: {what or condition}")
         EventLoop.idle()
-    raise TimeoutError(f"condition not met after {frames} frames: {what or condition}")
+        count += 1
 
 
 def scroll_into_view(widget: Any) -> None:
@@ -55,23 +131,80 @@ def scroll_into_view(widget: Any) -> None:
         node = node.parent
 
 
-# A ScrollView hands a short tap to the widget below it only 0.2 s of clock time after
-# the touch ends (Clock.schedule_once(_do_touch_up, .2)). Frames are not capped at
-# 60 per second here (20 frames took 0.25 s, sometimes less), so a fixed count of frames
-# raced that delay and a tap could look ignored: taps advance at least SETTLE_FRAMES
-# frames and at least SETTLE_SECONDS of Kivy's clock.
-SETTLE_FRAMES = 20
-SETTLE_SECONDS = 0.3
+# KivyMD binds every hover-capable widget it creates to Window.mouse_pos and never unbinds;
+# Kivy drops the bindings of widgets that are gone only when mouse_pos is dispatched, and
+# until then every new binding is checked against all the old ones. On the kiosk every touch
+# moves the pointer; tests that open screens without touching would pile up tens of
+# thousands of dead bindings in one test process and make every later widget slower to
+# build (the whole-EU guide test took ten minutes, the tests after it slowed down too).
+_pointer_bindings = [0]
+FORGET_AFTER = 500
+"""Bindings to mouse_pos added since they were last cleared before they are cleared again."""
+
+
+def forget_discarded_hover_widgets(force: bool = False) -> None:
+    """Dispatch Window.mouse_pos where the pointer is, as a pointer move would: Kivy then
+    drops the bindings of hover widgets that are gone (only when many have piled up, unless
+    ``force``)."""
+    window = EventLoop.window
+    if window is None:
+        return
+    count = len(window.get_property_observers("mouse_pos"))
+    if force or count > _pointer_bindings[0] + FORGET_AFTER:
+        window.property("mouse_pos").dispatch(window)
+        _pointer_bindings[0] = len(window.get_property_observers("mouse_pos"))
+
+
+def point_at(x: float, y: float) -> None:
+    """Move the window's pointer to (x, y), as the kiosk's touch screen does before each
+    touch (it reaches Kivy as SDL mouse events); a UnitTestTouch alone would not."""
+    EventLoop.window.mouse_pos = (x, y)
+
+
+def pending_scroll_releases() -> list[Any]:
+    """Clock events of a ScrollView that will re-deliver a tap's release to its children.
+
+    On a tap, ScrollView.on_scroll_stop hands the touch-down to the widget below (which
+    grabs the touch, so the window's grab dispatch gives it the touch-up at once) and also
+    schedules ``_do_touch_up`` 0.2 s later for anything still grabbing.
+    """
+    pending = []
+    for event in Clock.get_events():
+        callback = event.get_callback()
+        if isinstance(callback, functools.partial) and getattr(callback.func, "__name__", "") == "_do_touch_up":
+            pending.append(event)
+    return pending
+
+
+def release_scroll_taps() -> None:
+    """Make the pending ``_do_touch_up`` of every ScrollView due at the next frame instead of
+    0.2 s later: the widgets see the same events in the same order, only sooner."""
+    for event in pending_scroll_releases():
+        event.timeout = 0
+
+
+# After a tap: SETTLE_SECONDS of Kivy's clock pass over the first frames (KivyMD's ripple,
+# 0.45 s in, 0.1 s held, 0.375 s out, ends; as do screen transitions and anything else the
+# tap started on the clock), then at least SETTLE_FRAMES frames in all, for layouts that
+# take several frames to settle (nested heights follow text that wraps).
+SETTLE_FRAMES = 10
+SETTLE_SECONDS = 2.0
 
 
 def settle(frames: int = SETTLE_FRAMES) -> None:
-    """Advance ``frames`` frames, and more until SETTLE_SECONDS of clock time have passed."""
-    from kivy.clock import Clock
-
-    start = Clock.get_time()
-    advance_frames(frames)
-    while Clock.get_time() - start < SETTLE_SECONDS:
+    """Let what a tap started run its course: ScrollViews' delayed releases at once, then
+    SETTLE_SECONDS of Kivy's clock over a few frames, then frames up to ``frames`` and until
+    the screen manager is not mid-transition (it ignores touches until then)."""
+    release_scroll_taps()
+    passing = min(4, frames)
+    pass_clock_time(SETTLE_SECONDS, passing)
+    advance_frames(frames - passing)
+    manager = getattr(KioskApp.get_running_app(), "manager", None)
+    for _ in range(120):
+        if manager is None or not manager.transition.is_active:
+            return
         EventLoop.idle()
+    raise TimeoutError("the screen transition never ended")
 
 
 def wait_until_placed(widget: Any, frames: int = 240) -> None:
@@ -102,36 +235,39 @@ def tap(widget: Any, frames: int = SETTLE_FRAMES) -> None:
     window = EventLoop.window
     if not (0 <= x < window.width and 0 <= y < window.height):
         raise AssertionError(f"cannot tap {widget!r}: its centre {(x, y)} is off screen")
-    touch = UnitTestTouch(x, y)
-    touch.touch_down()
-    advance_frames(1)
-    touch.touch_up()
-    settle(frames)
+    tap_at(x, y, frames)
 
 
 def tap_at(x: float, y: float, frames: int = SETTLE_FRAMES) -> None:
+    point_at(x, y)
     touch = UnitTestTouch(x, y)
     touch.touch_down()
-    advance_frames(1)
+    EventLoop.idle()
     touch.touch_up()
     settle(frames)
 
 
 def run_main_loop(frames: int, seconds: float = 0.0) -> None:
-    """Run at least ``frames`` frames and ``seconds`` of clock time through Kivy's own main
+    """Run at least ``frames`` frames and ``seconds`` of Kivy's clock through Kivy's own main
     loop (``EventLoop.mainloop``), which, unlike calling ``EventLoop.idle`` directly, hands
     every exception to ExceptionManager exactly as the running kiosk does. An exception the
-    handlers do not pass is raised."""
-    from kivy.clock import Clock
-
+    handlers do not pass is raised. ScrollViews' delayed tap releases are delivered at the
+    next frame (see :func:`release_scroll_taps`); ``seconds`` are spread over the frames
+    (with FAST_FRAMES, else waited for)."""
     left = [frames]
     until = Clock.get_time() + seconds
+    step = seconds / max(1, frames)
 
     def count(_dt: float) -> bool:
-        left[0] -= 1
+        # Runs in each frame's clock tick, before that frame takes input and draws: the
+        # loop is stopped at the tick after the last frame, so that frame is drawn too.
+        release_scroll_taps()
         if left[0] <= 0 and Clock.get_time() >= until:
             EventLoop.quit = True
             return False
+        left[0] -= 1
+        if FAST_FRAMES:
+            KIVY_TIME.skipped += step
         return True
 
     event = Clock.schedule_interval(count, 0)
@@ -145,14 +281,62 @@ def run_main_loop(frames: int, seconds: float = 0.0) -> None:
         EventLoop.status = status
 
 
+IDLE_TICK_SECONDS = 0.25
+"""How often the app consults its idle policy (KioskApp.build schedules check_idle)."""
+
+
 def wait_idle_checks(app: KioskApp, count: int = 2) -> None:
-    """Advance frames until the app has consulted its idle policy ``count`` more times."""
+    """Run frames until the app's own clock tick has consulted its idle policy ``count``
+    more times, moving Kivy's clock on by one tick interval per frame (with FAST_FRAMES)
+    instead of waiting for it."""
     target = app.idle_checks + count
-    idle_until(lambda: app.idle_checks >= target, frames=600, what="idle checks")
+    for _ in range(600):
+        if app.idle_checks >= target:
+            return
+        if FAST_FRAMES:
+            KIVY_TIME.skipped += IDLE_TICK_SECONDS
+        EventLoop.idle()
+    raise TimeoutError(f"the app did not consult its idle policy {count} times in 600 frames")
+
+
+# The ten-language content cache that a new app builds from content/ in a fresh data folder
+# (a few seconds) is built once per test process and copied into each new data folder.
+_BUILT_CACHES: dict[Path, Path] = {}
+
+
+def _prebuilt_cache(content_dir: Path) -> Path:
+    """A data folder holding the cache built from ``content_dir`` (built on first use)."""
+    if content_dir not in _BUILT_CACHES:
+        import atexit
+
+        from contentlib.cache import ensure_cache
+
+        folder = Path(tempfile.mkdtemp(prefix="kiosk-test-cache-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        ensure_cache(folder, content_dir)
+        _BUILT_CACHES[content_dir] = folder
+    return _BUILT_CACHES[content_dir]
+
+
+def seed_data_dir(data_dir: Path, content_dir: Path | None) -> None:
+    """Copy the cache built once from the bundled content into a data folder that has none
+    (only for the bundled content, not for a test's own changed copy): the app then finds
+    an up-to-date cache, as at every start after the first. What the app would build is
+    exactly this (same content, same fingerprint; the app still checks it against
+    content/ as it starts)."""
+    from kiosk import paths
+
+    bundled = paths.bundled_content_dir().resolve()
+    if (content_dir or bundled).resolve() != bundled:
+        return
+    if data_dir.exists() and any(data_dir.iterdir()):
+        return  # the test laid out its own data folder: the app deals with what is there
+    shutil.copytree(_prebuilt_cache(bundled), data_dir, dirs_exist_ok=True)
 
 
 def start_app(config: KioskConfig, data_dir: Path, content_dir: Path | None = None,
               seed: int = 7) -> tuple[KioskApp, FakeClock]:
+    seed_data_dir(data_dir, content_dir)
     clock = FakeClock()
     app = KioskApp(config, data_dir, content_dir=content_dir, clock=clock, rng=random.Random(seed))
     EventLoop.ensure_window()
@@ -166,9 +350,14 @@ def stop_app(app: KioskApp) -> None:
     window = EventLoop.window
     for child in list(window.children):
         window.remove_widget(child)
-    from kivy.clock import Clock
-
     for event in Clock.get_events():
         event.cancel()
+    from kivy.app import App
+
     KioskApp._running_app = None
+    App._running_app = None  # where App.__init__ put it: else the stopped app stays alive
     advance_frames(2)
+    import gc
+
+    gc.collect()
+    forget_discarded_hover_widgets(force=True)

@@ -705,6 +705,7 @@ def test_screenshot_of_every_screen(kiosk) -> None:
 OUR_TAGS = re.compile(r"\[/?(b|i|u)\]|\[color=[0-9a-f]{6}\]|\[/color\]|\[size=\d+\]|\[/size\]")
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(1200)  # 35 guides x 10 languages through the reader, software GL
 def test_every_guide_renders_in_every_language(tmp_path: Path) -> None:
     """Each guide through the real reader screen in each of the ten languages: rendered
@@ -1013,6 +1014,7 @@ def layout_problems(app) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "el", "bg", "de"])
 def test_every_text_step_reflows_without_clipping_or_small_targets(tmp_path: Path, lang: str) -> None:
     from kiosk.config import KioskSettings

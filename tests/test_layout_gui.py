@@ -247,6 +247,7 @@ def answer_buttons(app: KioskApp) -> list[Any]:
 
 # ---------------------------------------------------------------------------- tests
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("size", "config"), [(LANDSCAPE, DESK), (PORTRAIT, PEDESTAL)],
                          ids=["landscape", "portrait"])
 def test_every_button_row_shares_height_and_baseline_at_every_text_step(
@@ -297,6 +298,7 @@ def test_every_button_row_shares_height_and_baseline_at_every_text_step(
         assert wrapped_answers_seen, "no question had answers of different lengths to line up"
 
 
+@pytest.mark.slow
 def test_every_visitor_target_lies_within_reach_on_a_portrait_pedestal(tmp_path: Path) -> None:
     """On a 43 inch 1080x1920 pedestal whose screen starts at 800 mm, a seated visitor
     reaches up to 1220 mm: the lower 44% of the screen. Every screen keeps its targets there,
@@ -413,6 +415,7 @@ SHOTS = ("attract", "language", "home", "countries", "guide", "quiz", "quiz-feed
          "admin-pin", "admin-unlocked")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("size", "config", "orientation"),
                          [(LANDSCAPE, DESK, "landscape"), (PORTRAIT, PEDESTAL, "portrait")],
                          ids=["landscape", "portrait"])

@@ -13,7 +13,7 @@ from kiosk.ui.app import KioskApp
 from kiosk.config import parse_config
 from kiosk.ops.selftest import PageWalk, page_steps
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.slow]  # each walks every page of a language or two
 
 LANGUAGES = ("en", "bg")
 CONFIG = parse_config('[kiosk]\nhost_country = "AT"\nlanguages = ["en", "bg"]\n')

@@ -381,6 +381,7 @@ def run_sync_cli(config: Path, data: Path, crash_at: int | None = None) -> subpr
     )
 
 
+@pytest.mark.slow
 def test_sigkill_at_every_moment_of_a_sync_leaves_old_or_new(tmp_path: Path, published: Path, content: Path,
                                                              key) -> None:
     from sync.keys import public_key_string
