@@ -143,7 +143,8 @@ def test_config_keeps_a_hash_from_hash_pin_and_refuses_a_weak_one() -> None:
 
 # ---------------------------------------------------------------- [sync] public_keys at config load
 
-KEY = public_key_string(Ed25519PrivateKey.generate().public_key())
+# A fixed key: parameter ids must be the same in every test process (pytest-xdist)
+KEY = public_key_string(Ed25519PrivateKey.from_private_bytes(bytes(range(32))).public_key())
 
 
 @pytest.mark.parametrize(
