@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import functools
 import gc
 import logging
 import random
@@ -35,7 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gui_support import FakeClock, advance_frames, start_app, stop_app, wait_idle_checks  # noqa: I001
+from gui_support import (  # noqa: I001
+    FakeClock, advance_frames, pending_scroll_releases, start_app, stop_app, wait_idle_checks,
+)
 from kivy.base import EventLoop, ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.logger import Logger
@@ -241,21 +242,6 @@ def visible_targets(app: KioskApp) -> list[tuple[str, Any]]:
     return found
 
 
-def _pending_scroll_releases() -> list[Any]:
-    """Clock events of a ScrollView that will re-deliver a tap's release to its children.
-
-    On a tap, ScrollView.on_scroll_stop hands the touch-down to the widget below (which
-    grabs the touch, so the window's grab dispatch gives it the touch-up at once) and also
-    schedules ``_do_touch_up`` 0.2 s of wall-clock time later for anything still grabbing.
-    """
-    pending = []
-    for event in Clock.get_events():
-        callback = event.get_callback()
-        if isinstance(callback, functools.partial) and getattr(callback.func, "__name__", "") == "_do_touch_up":
-            pending.append(event)
-    return pending
-
-
 def target_kind(probe_id: str) -> str:
     """``guide-ep-voting`` -> ``guide``, ``key-a`` -> ``key``: families of targets."""
     family = probe_id.split("-")[0]
@@ -393,7 +379,7 @@ class Monkey:
 
     def _deliver_scroll_releases(self) -> None:
         for _ in range(120):  # 2 s at 60 frames per second, far more than the 0.2 s needed
-            pending = _pending_scroll_releases()
+            pending = pending_scroll_releases()
             if not pending:
                 return
             if self.fast_scroll_release:
