@@ -70,6 +70,49 @@ def test_no_module_is_over_400_lines() -> None:
     assert long == {}
 
 
+def test_screens_take_what_they_need_from_their_context_not_from_the_running_app() -> None:
+    callers = [str(path.relative_to(ROOT)) for path in (ROOT / "kiosk" / "screens").rglob("*.py")
+               if "get_running_app" in path.read_text(encoding="utf-8")]
+    assert callers == []
+
+
+def kivy_module_aliases(tree: ast.Module) -> set[str]:
+    """Names a module binds to Kivy or KivyMD modules (``from kivy.lang import builder``)."""
+    aliases: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            aliases |= {(a.asname or a.name).split(".")[0] for a in node.names
+                        if a.name.split(".")[0] in {"kivy", "kivymd"}}
+        elif isinstance(node, ast.ImportFrom) and node.module and \
+                node.module.split(".")[0] in {"kivy", "kivymd"}:
+            aliases |= {a.asname or a.name for a in node.names if a.name[:1].islower()}
+    return aliases
+
+
+def test_no_module_replaces_a_function_inside_kivy() -> None:
+    """We never patch a library's internals (the old kv_guard replaced builder.call_fn)."""
+    patches = []
+    for top in TOP_PACKAGES:
+        for path in (ROOT / top).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            aliases = kivy_module_aliases(tree)
+            for node in ast.walk(tree):
+                targets = node.targets if isinstance(node, ast.Assign) else \
+                    [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+                for target in targets:
+                    if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                            and target.value.id in aliases):
+                        patches.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert patches == []
+    assert not (ROOT / "kiosk" / "widgets" / "kv_guard.py").exists()
+
+
+def test_the_app_class_is_under_250_lines() -> None:
+    tree = ast.parse((ROOT / "kiosk" / "ui" / "app.py").read_text(encoding="utf-8"))
+    app = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "KioskApp")
+    assert app.end_lineno - app.lineno + 1 < 250
+
+
 def test_plain_modules_do_not_import_kivy() -> None:
     code = (
         "import sys, importlib\n"

@@ -41,6 +41,10 @@ class KioskScreen(MDScreen):
     def refresh(self) -> None:
         """Re-read the view model (also after a language switch)."""
 
+    def before_look_change(self) -> None:
+        """Called just before the fonts or the colours change (text step, contrast, screen
+        size), while the old ones are still in place."""
+
     def reset_visit_state(self) -> None:
         """Forget everything about the visitor (scroll positions, answers)."""
         scroller = self.ids.get("scroller")

@@ -7,9 +7,8 @@ guide ready.
 
 Fonts follow the text size step through the widgets' kv rules, and colours are baked in
 per theme; kept layouts that are not on screen are let go of when either changes, before
-the app changes its fonts and theme (this screen's kv rule watching ``app.text_step`` and
-``app.high_contrast`` was bound first, so it runs first), so that they never render their
-text again all at once.
+the app changes its fonts and theme (the app calls :meth:`GuideScreen.before_look_change`
+first), so that they never render their text again all at once.
 """
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.core.viewmodels import matching_section, order_guides
 from kiosk.screens.base import KioskScreen, load_kv
@@ -30,13 +29,11 @@ load_kv(__file__)
 
 class GuideScreen(KioskScreen):
     guide_id = StringProperty("")
-    text_step = NumericProperty(0)
-    """The app's text size step (bound in guide.kv)."""
     high_contrast = BooleanProperty(False)
     """The app's contrast setting (bound in guide.kv)."""
 
     def __init__(self, context: ScreenContext, **kwargs: Any) -> None:
-        # Made before the kv rule is applied: the rule sets text_step, whose handler uses it.
+        # Made before the kv rule is applied: the rule sets high_contrast, whose handler uses it.
         # Off screen, a layout is built at the width of this screen (kept at the manager's).
         self.layouts = GuideLayouts(lambda: context.store, lambda: self.width)
         self._prepare_event: Any = None
@@ -124,8 +121,9 @@ class GuideScreen(KioskScreen):
 
     # ------------------------------------------------------------------ fonts and colours
 
-    def on_text_step(self, *_args: Any) -> None:
-        # The layout on screen follows the new fonts; kept ones would all re-render.
+    def before_look_change(self) -> None:
+        # The layout on screen follows the new fonts; kept ones would all re-render, or
+        # keep colours that are baked in.
         self.layouts.release_hidden()
 
     def on_high_contrast(self, *_args: Any) -> None:

@@ -35,7 +35,6 @@ from kiosk.core.speech import Speaker
 from kiosk.core.visit import HOME, Route, Visit, route
 from kiosk.ops.health import HealthSnapshot
 from kiosk.ops.usage import UsageStore
-from kiosk.screens import build_screens
 from kiosk.ui.appearance import BASE_FONTS, Appearance
 from kiosk.ui.content_sync import ContentSync
 from kiosk.ui.frame import KioskRoot
@@ -45,12 +44,11 @@ from kiosk.ui.idle_warning import IdleWatch
 from kiosk.ui.probe import ProbeWriter, visible_at
 from kiosk.ui.read_aloud import ReadAloud
 from kiosk.ui.screen_context import AdminServices, ScreenContext
+from kiosk.ui.screen_set import ScreenSet
 from kiosk.ui.ui_errors import UiErrorHandler
 from kiosk.ui.visit_usage import VisitUsage
 from kiosk.ui.window_policy import WindowPolicy
-from kiosk.widgets import kv_guard
 
-kv_guard.install()  # before the first widget with a kv rule is made
 Builder.load_file(str(Path(__file__).with_name("app.kv")), encoding="utf-8")
 
 
@@ -124,7 +122,8 @@ class KioskApp(MDApp):
         self._build_screens(root.ids.screens)
         policy = IdlePolicy(self.clock, settings.idle_timeout, settings.warning_seconds)
         self.idle = IdleWatch(policy, root, self.end_visit)
-        self.appearance = Appearance(self, self.theme_cls, settings, self.refresh_current)
+        self.appearance = Appearance(self, self.theme_cls, settings, self.refresh_current,
+                                     self.screens.before_look_change)
         self.reader = ReadAloud(Speaker(volume=round(settings.speech_volume)), self)
         self.health = HealthWiring(self.kiosk_config.health, self)
         window = WindowPolicy(self.go_back, lambda: self.in_visit, lambda: self.allow_exit)
@@ -148,15 +147,16 @@ class KioskApp(MDApp):
             current_store=lambda: self.store, rng=self.rng, data_dir=self.data_dir,
             today=lambda: self.today(), theme=self.theme_cls, admin=admin,
         )
-        self.screens = build_screens(self.screen_context)
-        for screen in self.screens.values():
-            manager.add_widget(screen)
+        self.screens = ScreenSet(self.screen_context, manager)
+        self.screens["attract"]  # the only screen built before the first frame
         manager.current = "attract"
+        self.screens.build_rest_in_idle_frames()
 
     def on_stop(self) -> None:
         self.error_handler.remove()
         if self.in_visit:
             self.visit_usage.record(self.visit.language)
+        self.screens.cancel()
         for part in reversed(self._parts):
             part.remove()
         self.visit_usage.close()
@@ -229,7 +229,7 @@ class KioskApp(MDApp):
         self.reader.stop()
         self.notice = ""
         self.appearance.reset()
-        for screen in self.screens.values():
+        for screen in self.screens.built():
             screen.reset_visit_state()
         self.visit.reset()
         self.secret_gesture.reset()

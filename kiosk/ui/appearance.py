@@ -33,12 +33,15 @@ class Appearance:
         theme: Any,
         settings: KioskSettings,
         colours_changed: Callable[[], None],
+        before_change: Callable[[], None] = lambda: None,
     ) -> None:
         self.styled = styled
         self.theme = theme
         self.settings = settings
         self.colours_changed = colours_changed
         """Called after a contrast switch: colours set from Python follow the theme then."""
+        self.before_change = before_change
+        """Called before the fonts or the theme change (screens let go of what they keep)."""
         self.scales: tuple[float, ...] = (1.0,) * TEXT_STEPS
 
     def install(self) -> None:
@@ -57,11 +60,15 @@ class Appearance:
             cap_height_ratio(default_font()),
         )
         scale = self.scales[int(self.styled.text_step)]
-        for name, size in BASE_FONTS.items():
-            setattr(self.styled, f"font_{name}", round(sp(size) * scale))
+        sizes = {f"font_{name}": round(sp(size) * scale) for name, size in BASE_FONTS.items()}
+        if any(getattr(self.styled, name) != size for name, size in sizes.items()):
+            self.before_change()
+        for name, size in sizes.items():
+            setattr(self.styled, name, size)
 
     def apply_contrast(self, *_args: Any) -> None:
         high = bool(self.styled.high_contrast)
+        self.before_change()
         self.theme.dynamic_scheme_contrast = 1.0 if high else 0.0
         self.theme.theme_style = "Dark" if high else "Light"
         self.colours_changed()
