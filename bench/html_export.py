@@ -300,10 +300,10 @@ def export(out: Path, content_dir: Path | None = None, settings: KioskSettings |
         store = ContentStore(ensure_cache(Path(cache_dir), content_dir))
         try:
             (out / "media").mkdir()
-            for row in store.db["media"].rows:
-                target = out / row["path"]
+            for media_path in store.media_paths():
+                target = out / media_path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(row["data"])
+                target.write_bytes(store.media(media_path) or b"")
             # attract: "Touch to start" in every offered language, cycling like the app
             cycle = [[t(code, "Touch to start"),
                       t(code, "Your rights to vote and stand in elections where you live in the EU")]

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+ABOUT_ID = "about"
+"""The about page's id: stored with the guides (in the cache's guide tables), left out of guide lists."""
+
 BlockKind = Literal["heading", "paragraph", "bullets", "numbers", "image"]
 
 

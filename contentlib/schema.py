@@ -8,8 +8,7 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("kiosk-content-cache")
 
-ABOUT_ID = "about"
-"""The about page is stored in the guide tables under this id; guide lists leave it out."""
+from contentlib.model import ABOUT_ID  # noqa: F401  (the guide tables hold the about page too)
 
 
 @migrations()

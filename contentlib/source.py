@@ -17,7 +17,6 @@ so an editor sees the whole list at once.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -25,16 +24,8 @@ from babel import Locale, UnknownLocaleError
 from contentlib.language_folder import read_language
 from contentlib.model import ContentSet, LanguageContent, Problem
 from contentlib.reader import ContentReader
+from contentlib.fingerprint import content_fingerprint
 from contentlib.structure import LANG_PATTERN, Structure, read_structure
-
-
-def content_fingerprint(root: Path) -> str:
-    """SHA-256 over every file's path and bytes: equal folders, equal fingerprints."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _known_language(code: str) -> bool:

@@ -10,9 +10,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import sqlite_utils
-
 from contentlib.model import (
+    ABOUT_ID,
     Block,
     Document,
     GuideDef,
@@ -22,8 +21,11 @@ from contentlib.model import (
     QuestionText,
     Source,
 )
-from contentlib.schema import ABOUT_ID
 from contentlib.search import SearchHit, fold_for_search, make_snippet
+
+
+def _icon(row: sqlite3.Row) -> str | None:
+    return row["icon"] if "icon" in row.keys() else None  # no column in a cache from before icons
 
 
 class ContentStore:
@@ -31,11 +33,22 @@ class ContentStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Plain sqlite3 here: the reader needs a handful of SELECTs, and importing
+        # sqlite-utils (the writer's library) would add ~0.1 s to every start.
         self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self.db = sqlite_utils.Database(self._conn)
+        self._conn.row_factory = sqlite3.Row
 
     def close(self) -> None:
         self._conn.close()
+
+    def _rows(self, sql: str, *params: object) -> list[sqlite3.Row]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def _guide_row(self, guide_id: str) -> sqlite3.Row:
+        row = self._conn.execute("SELECT * FROM guides WHERE id = ?", [guide_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no guide '{guide_id}' in {self.path}")
+        return row
 
     def meta(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -60,24 +73,22 @@ class ContentStore:
                 r["country"],
                 r["image"],
                 tuple(Source(**s) for s in json.loads(r["sources"])),
-                r.get("icon"),  # absent in a cache built before icons existed
+                _icon(r),
             )
-            for r in self.db["guides"].rows_where("id != ?", [ABOUT_ID], order_by="position")
+            for r in self._rows("SELECT * FROM guides WHERE id != ? ORDER BY position", ABOUT_ID)
         ]
 
     def about_sources(self) -> tuple[Source, ...]:
-        row = self.db["guides"].get(ABOUT_ID)
+        row = self._guide_row(ABOUT_ID)
         return tuple(Source(**s) for s in json.loads(row["sources"]))
 
     def guide_def(self, guide_id: str) -> GuideDef:
-        r = self.db["guides"].get(guide_id)
+        r = self._guide_row(guide_id)
         sources = tuple(Source(**s) for s in json.loads(r["sources"]))
-        return GuideDef(r["id"], r["position"], r["country"], r["image"], sources, r.get("icon"))
+        return GuideDef(r["id"], r["position"], r["country"], r["image"], sources, _icon(r))
 
     def document(self, guide_id: str, lang: str) -> Document | None:
-        rows = list(
-            self.db["guide_texts"].rows_where("guide_id = ? AND lang = ?", [guide_id, lang])
-        )
+        rows = self._rows("SELECT * FROM guide_texts WHERE guide_id = ? AND lang = ?", guide_id, lang)
         if not rows:
             return None
         r = rows[0]
@@ -87,13 +98,12 @@ class ContentStore:
     def question_defs(self) -> list[QuestionDef]:
         return [
             QuestionDef(r["id"], r["position"], r["guide_id"], tuple(json.loads(r["options"])), r["answer"])
-            for r in self.db["questions"].rows_where(order_by="position")
+            for r in self._rows("SELECT * FROM questions ORDER BY position")
         ]
 
     def question_text(self, question_id: str, lang: str) -> QuestionText | None:
-        rows = list(
-            self.db["question_texts"].rows_where("question_id = ? AND lang = ?", [question_id, lang])
-        )
+        rows = self._rows("SELECT * FROM question_texts WHERE question_id = ? AND lang = ?",
+                          question_id, lang)
         if not rows:
             return None
         r = rows[0]
@@ -102,18 +112,22 @@ class ContentStore:
     def link_defs(self) -> list[LinkDef]:
         return [
             LinkDef(r["id"], r["position"], r["kind"], r["url"], r["country"])
-            for r in self.db["links"].rows_where(order_by="position")
+            for r in self._rows("SELECT * FROM links ORDER BY position")
         ]
 
     def link_text(self, link_id: str, lang: str) -> LinkText | None:
-        rows = list(self.db["link_texts"].rows_where("link_id = ? AND lang = ?", [link_id, lang]))
+        rows = self._rows("SELECT * FROM link_texts WHERE link_id = ? AND lang = ?", link_id, lang)
         if not rows:
             return None
         return LinkText(link_id, lang, rows[0]["label"], rows[0]["description"])
 
     def media(self, path: str) -> bytes | None:
-        rows = list(self.db["media"].rows_where("path = ?", [path]))
+        rows = self._rows("SELECT data FROM media WHERE path = ?", path)
         return rows[0]["data"] if rows else None
+
+    def media_paths(self) -> list[str]:
+        """The path of every image the cache holds."""
+        return [r["path"] for r in self._rows("SELECT path FROM media ORDER BY path")]
 
     def search(self, query: str, lang: str, limit: int = 20) -> Iterator[SearchHit]:
         """Full-text search over guide titles and text in one language.

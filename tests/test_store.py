@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from conftest import CONTENT, CONTENT_LANGUAGES, CONTENT_VERSION, GUIDE_IDS
 from contentlib.model import (
@@ -33,7 +34,7 @@ def test_first_start_builds_the_cache_from_bundled_content(tmp_path: Path) -> No
     assert [g.id for g in store.guide_defs()] == GUIDE_IDS
     assert store.document("register-italy", "el").title == "Ψηφοφορία στην Ιταλία"
     assert store.media("media/ballot-box.png")[:8] == b"\x89PNG\r\n\x1a\n"
-    applied = [m.name for m in migrations.applied(store.db)]
+    applied = [m.name for m in migrations.applied(sqlite_utils.Database(path))]
     assert applied == ["m001_initial", "m002_guide_icons"]
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from contentlib.model import Block, Document, GuideDef, QuestionDef, Source
-from contentlib.schema import ABOUT_ID
+from contentlib.model import ABOUT_ID
 from contentlib.search import SnippetSpan
 from contentlib.store import ContentStore
 

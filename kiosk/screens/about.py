@@ -9,7 +9,7 @@ from typing import Any
 
 from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
-from contentlib.schema import ABOUT_ID
+from contentlib.model import ABOUT_ID
 from kiosk.core.viewmodels import guide_view
 from kiosk.widgets.common import set_shown
 from kiosk.widgets.document import look_from_theme, render_document
