@@ -23,6 +23,7 @@ from kiosk.config import parse_config
 from kiosk.ui.app import KioskApp
 from kiosk.widgets.common import KioskLabel, MarkupLabel
 from kiosk.widgets.document import SourceLabel
+from kiosk.widgets.guide_layouts import DEFAULT_CAPACITY, TEXTURE_BUDGET_BYTES
 
 pytestmark = pytest.mark.gui
 
@@ -240,3 +241,28 @@ def test_a_contrast_switch_recolours_the_links_and_lets_go_of_the_old_colours(ap
     paragraphs = [w for w in shown_widgets(app)
                   if isinstance(w, MarkupLabel) and "[color=" in w.text]
     assert paragraphs and all(f"[color={normal_link}]" in w.text for w in paragraphs)
+
+
+def test_kept_layouts_hold_at_most_their_texture_budget_even_at_the_largest_text(app) -> None:
+    """Kept by count alone, eight guides at the largest text held some 150 MiB of textures
+    (twice that in the process); the budget bounds them whatever the text size."""
+    start_visit(app)
+    tap(app.root.ids.text_size_button)
+    tap(app.root.ids.text_size_button)
+    assert int(app.text_step) == 2
+    layouts = app.screens["guide"].layouts
+    budget = 40 * 2**20  # the documented budget (TEXTURE_BUDGET_BYTES)
+    assert layouts.texture_budget == TEXTURE_BUDGET_BYTES == budget
+    listed = [c.guide_id for c in reversed(app.screens["home"].ids.topics.children)]
+    largest = 0
+    for guide_id in listed:
+        open_from_home(app, guide_id)
+        shown = layouts.shown.texture_bytes()
+        largest = max(largest, shown)
+        # at most the budget, or the guide on screen alone; building ahead may start one
+        # more layout while there is room
+        assert layouts.texture_bytes() <= max(budget, shown) + largest
+    wait_until_built_ahead(app)
+    assert layouts.texture_bytes() <= budget + largest
+    assert 1 < len(layouts) < DEFAULT_CAPACITY < len(listed)
+    assert largest > 8 * 2**20  # the largest text really makes big textures

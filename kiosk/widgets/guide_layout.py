@@ -81,6 +81,16 @@ class GuideLayout:
             if until is not None and time.perf_counter() >= until:
                 return
 
+    def texture_bytes(self) -> int:
+        """The bytes of the textures its widgets hold now (RGBA, four bytes a pixel): most
+        of what keeping the layout costs. Mesa's llvmpipe keeps a second copy of each."""
+        total = 0
+        for widget in self.root.walk(restrict=True):
+            texture = getattr(widget, "texture", None)
+            if texture is not None:
+                total += texture.width * texture.height * 4
+        return total
+
     def release(self) -> None:
         """Let go of the tree for good (see :func:`~kiosk.widgets.release.release_tree`)."""
         if self._parts is not None:

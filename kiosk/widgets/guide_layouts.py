@@ -25,21 +25,28 @@ from kiosk.widgets.document import DocumentLook, document_parts
 from kiosk.widgets.guide_layout import GuideLayout, LayoutKey
 
 DEFAULT_CAPACITY = 8
-"""Layouts kept; home lists nine guides with the bundled content, the first eight are built
-ahead. Each holds its labels' textures, about 20 MiB: after a visit to the nine guides
-(1280x800, Mesa llvmpipe) the kiosk's PSS was 409 MiB, against 253 MiB without keeping."""
+"""Layouts kept at most; home lists nine guides with the bundled content."""
+TEXTURE_BUDGET_BYTES = 40 * 2**20
+"""Kept layouts' textures together at most (the layout on screen always stays). A layout's
+textures are 6-12 MiB at the normal text size on 1280x800 and about twice that at the
+largest, and the kiosk holds each about twice (Mesa llvmpipe keeps its own copy). Kept by
+count alone, eight layouts at the largest text held the soak's memory 440 MiB above its
+start; with this budget, about five guides at the normal size (three at the largest) are
+kept or built ahead."""
 STEP_SECONDS = 0.006
 """How long one idle frame may spend building ahead (it finishes the widget it started)."""
 
 
 class GuideLayouts:
-    """At most ``capacity`` guide layouts, the one on screen among them."""
+    """At most ``capacity`` guide layouts holding at most ``texture_budget`` bytes of texture
+    together, the one on screen among them."""
 
     def __init__(
         self,
         store: Callable[[], ContentStore],
         width: Callable[[], float],
         capacity: int = DEFAULT_CAPACITY,
+        texture_budget: int = TEXTURE_BUDGET_BYTES,
     ) -> None:
         if capacity < 1:
             raise ValueError("at least the layout on screen is kept")
@@ -47,6 +54,8 @@ class GuideLayouts:
         self._width = width
         """The width a layout built off screen lays itself out at (the scroller's)."""
         self.capacity = capacity
+        self.texture_budget = texture_budget
+        """Bytes of texture the kept layouts may hold together (see TEXTURE_BUDGET_BYTES)."""
         self._layouts: OrderedDict[LayoutKey, GuideLayout] = OrderedDict()
         self.shown: GuideLayout | None = None
         """The layout in the guide screen's scroller (never evicted)."""
@@ -109,9 +118,20 @@ class GuideLayouts:
             lambda layout: layout is not self.shown and not layout.key.same_setting(key))
         self._queue = [queued for queued in self._queue if queued.same_setting(key)]
 
+    def texture_bytes(self) -> int:
+        """The bytes of texture every kept layout holds together."""
+        return sum(layout.texture_bytes() for layout in self._layouts.values())
+
+    def _full(self) -> bool:
+        return len(self._layouts) >= self.capacity or self.texture_bytes() >= self.texture_budget
+
     def _evict(self) -> None:
-        while len(self._layouts) > self.capacity:
-            oldest = next(layout for layout in self._layouts.values() if layout is not self.shown)
+        """Let the least recently shown layouts go until the count and the budget are kept."""
+        while len(self._layouts) > self.capacity or self.texture_bytes() > self.texture_budget:
+            oldest = next((layout for layout in self._layouts.values()
+                           if layout is not self.shown), None)
+            if oldest is None:
+                return  # only the layout on screen is left: it stays, whatever its size
             self._release_where(lambda layout: layout is oldest)
 
     def _release_where(self, condition: Callable[[GuideLayout], bool]) -> None:
@@ -145,7 +165,7 @@ class GuideLayouts:
                 break
             layout = self._layouts.get(key)
             if layout is None:
-                if len(self._layouts) >= self.capacity:
+                if self._full():  # building ahead never pushes out a kept layout
                     self._queue.clear()
                     break
                 layout = self._start(key)
