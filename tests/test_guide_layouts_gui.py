@@ -266,3 +266,24 @@ def test_kept_layouts_hold_at_most_their_texture_budget_even_at_the_largest_text
     assert layouts.texture_bytes() <= budget + largest
     assert 1 < len(layouts) < DEFAULT_CAPACITY < len(listed)
     assert largest > 8 * 2**20  # the largest text really makes big textures
+
+
+def test_a_mouse_pointer_over_the_window_is_no_finger_and_holds_nothing_back(app) -> None:
+    """Kivy lists the mouse pointer's hover event among the current touches; counted as a
+    finger, it stopped every idle-frame build (screens, guides) on a kiosk with a mouse."""
+    from kivy.base import EventLoop
+    from kivy.input.providers.mouse import MouseMotionEvent
+
+    hover = MouseMotionEvent("mouse", "hover", [0.5, 0.5], is_touch=False, type_id="hover")
+    EventLoop.post_dispatch_input("begin", hover)
+    try:
+        assert hover in EventLoop.touches
+        start_visit(app)
+        reader = app.screens["guide"]
+        reader.layouts.release_hidden()
+        reader.prepare(["ep-voting"], "en")
+        idle_until(lambda: (built := reader.layouts.cached("ep-voting", "en", reader.look()))
+                   is not None and built.complete, frames=3000, what="ep-voting built ahead")
+        assert app.screens.complete  # every screen was built in idle frames as well
+    finally:
+        EventLoop.post_dispatch_input("end", hover)

@@ -1,7 +1,7 @@
 """The app's screens, built when first needed so that the attract screen is drawn sooner.
 
 Only the first screen (attract) is built before the first frame. The others are built
-one per idle frame after it, in the order a visit needs them (language, home, guide,
+one per idle frame once that frame is on screen, in the order a visit needs them (language, home, guide,
 ...), and never while a finger is on the screen; a screen asked for before its turn is
 built at once. Each screen is built once and then only updated.
 """
@@ -11,10 +11,11 @@ import importlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kivy.base import EventLoop
 from kivy.clock import Clock, ClockEvent
+from kivy.core.window import Window
 
 from kiosk.screens import SCREENS
+from kiosk.widgets.touch_state import finger_on_screen
 
 if TYPE_CHECKING:
     from kiosk.screens.base import KioskScreen
@@ -67,6 +68,16 @@ class ScreenSet(Mapping[str, "KioskScreen"]):
     def complete(self) -> bool:
         return len(self._built) == len(SCREENS)
 
+    def build_rest_after_first_frame(self) -> None:
+        """Build the other screens in idle frames, from the frame after the first one shown
+        (Kivy runs what is scheduled before it draws: scheduling now would delay the first
+        frame by a screen)."""
+        Window.fbind("on_flip", self._first_frame_shown)
+
+    def _first_frame_shown(self, *_args: Any) -> None:
+        Window.funbind("on_flip", self._first_frame_shown)
+        self.build_rest_in_idle_frames()
+
     def build_rest_in_idle_frames(self) -> None:
         """Build the screens not built yet, one per frame, from the next frame on."""
         if self._event is None and not self.complete:
@@ -78,13 +89,14 @@ class ScreenSet(Mapping[str, "KioskScreen"]):
             self[name]
 
     def cancel(self) -> None:
+        Window.funbind("on_flip", self._first_frame_shown)
         if self._event is not None:
             self._event.cancel()
             self._event = None
 
     def _build_next(self, _dt: float) -> None:
         self._event = None
-        if not EventLoop.touches:  # a finger is on the screen: its frames come first
+        if not finger_on_screen():  # a finger's frames come first
             missing = next((name for name in SCREENS if name not in self._built), None)
             if missing is None:
                 return

@@ -16,13 +16,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
-from kivy.base import EventLoop
 from kivy.clock import Clock, ClockEvent
 
 from contentlib.store import ContentStore
 from kiosk.core.viewmodels import guide_view
 from kiosk.widgets.document import DocumentLook, document_parts
 from kiosk.widgets.guide_layout import GuideLayout, LayoutKey
+from kiosk.widgets.touch_state import finger_on_screen
 
 DEFAULT_CAPACITY = 8
 """Layouts kept at most; home lists nine guides with the bundled content."""
@@ -153,7 +153,7 @@ class GuideLayouts:
     def _build_ahead(self, _dt: float) -> None:
         """One idle frame's worth of building ahead; schedules the next while work is left."""
         self._event = None
-        if EventLoop.touches:  # a finger is on the screen: its frames come first
+        if finger_on_screen():  # a finger's frames come first
             self._event = Clock.schedule_once(self._build_ahead, 0)
             return
         current_store = str(self._store().path)
