@@ -222,11 +222,14 @@ class Kiosk:
         return self.process.state()
 
     def wait_screen(self, name: str) -> tuple[float, dict[str, Any]]:
-        """When the probe file first said ``name``: its modification time (the app writes
-        it every 0.1 s when something changed), so this poll's own delay does not count."""
-        state, written = self._wait(lambda s: s.get("screen") == name and s.get("targets"),
-                                    SCREEN_TIMEOUT, f"screen {name!r}")
-        return written, state
+        """When the first frame showing screen ``name`` reached the display: the probe's
+        ``shown`` time (stamped on the window flip, as Chromium's page reports its first
+        frame), so neither the probe's 0.1 s tick nor this poll counts."""
+        state, _written = self._wait(
+            lambda s: s.get("screen") == name and s.get("targets")
+            and (s.get("shown") or {}).get("screen") == name,
+            SCREEN_TIMEOUT, f"screen {name!r}")
+        return state["shown"]["at"], state
 
     def pids(self) -> list[int]:
         return process_tree(self.process.proc.pid)

@@ -102,11 +102,13 @@ class KioskApp(MDApp):
         self.ui_errors = 0
         """Errors caught on the UI loop since start (kiosk.ui.ui_errors); each ended a visit."""
         self.error_handler = UiErrorHandler(self, ErrorBudget())
-
-    def build(self) -> KioskRoot:
+        # Set before MDApp computes the colour scheme (when it starts running): each
+        # computation takes about 0.16 s, and a palette set in build() meant a second one.
         self.theme_cls.theme_style_switch_animation = False  # switch at once, not over frames
         self.theme_cls.theme_style = "Light"
         self.theme_cls.primary_palette = "Darkblue"
+
+    def build(self) -> KioskRoot:
         self.store = ContentStore(ensure_cache(self.data_dir, self.content_dir))
         tr.switch_lang(self.visit.language)
         settings = self.settings
@@ -150,7 +152,7 @@ class KioskApp(MDApp):
         self.screens = ScreenSet(self.screen_context, manager)
         self.screens["attract"]  # the only screen built before the first frame
         manager.current = "attract"
-        self.screens.build_rest_in_idle_frames()
+        self.screens.build_rest_after_first_frame()
 
     def on_stop(self) -> None:
         self.error_handler.remove()

@@ -1,7 +1,9 @@
 """The test probe: the app's state and its touch targets, written as JSON for test drivers.
 
 Only when ``KIOSK_PROBE_FILE`` names a file. Ten times a second the probe lists the
-current screen, the visit, the idle warning, the first frame's time, every widget with a
+current screen and when its first frame reached the display (``shown``: the wall-clock
+time of the first window flip while that screen was current, so a reader's timing does
+not depend on this 0.1 s tick), the visit, the idle warning, the first frame's time, every widget with a
 ``probe_id`` that is on screen (its centre, from the top left, as a finger would touch it)
 and how Kivy itself is set up. tests/driver.py, tests/test_e2e.py and bench/run.py read
 this file: its keys are an interface.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,6 +98,7 @@ class ProbeWriter:
         self.app = app
         self._last = ""
         self._event: Any = None
+        self._shown: dict[str, Any] = {"screen": None, "at": None}
 
     @classmethod
     def from_environment(cls, app: Probed) -> ProbeWriter | None:
@@ -103,15 +107,23 @@ class ProbeWriter:
 
     def install(self) -> None:
         self._event = Clock.schedule_interval(self.write, PROBE_SECONDS)
+        Window.fbind("on_flip", self._flipped)
 
     def remove(self) -> None:
+        Window.funbind("on_flip", self._flipped)
         if self._event is not None:
             self._event.cancel()
+
+    def _flipped(self, *_args: Any) -> None:
+        screen = self.app.manager.current
+        if screen != self._shown["screen"]:
+            self._shown = {"screen": screen, "at": time.time()}
 
     def state(self) -> dict[str, Any]:
         app = self.app
         return {
             "screen": app.manager.current,
+            "shown": self._shown,
             "in_visit": app.in_visit,
             "language": app.visit.language,
             "warning": app.warning_visible,
