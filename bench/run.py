@@ -27,6 +27,7 @@ guide in every language (in-process, no UI), ``bench/sync.py`` (bytes, apply tim
 from __future__ import annotations
 
 import argparse
+import atexit
 import http.server
 import json
 import os
@@ -480,7 +481,7 @@ def search_latency() -> dict[str, Any]:
     from contentlib.store import ContentStore
 
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        store = ContentStore(ensure_cache(Path(tmp), bundled_content_dir()))
+        store = ContentStore(ensure_cache(Path(tmp), CONTENT_DIR or bundled_content_dir()))
         try:
             queries: list[tuple[str, str]] = []
             for lang in KioskSettings().languages:
@@ -713,15 +714,19 @@ def main() -> int:
     raw: dict[str, list[dict[str, Any]]] = {"kiosk": [], "kiosk_first_start": [], "chromium": []}
     failures: dict[str, list[str]] = {name: [] for name in raw}
     results["content_scale"] = args.content_scale
+    global CONTENT_DIR
+    if args.content_scale > 1:
+        from scaled_content import scaled_content
+
+        # lives until the bench ends: search, sync and the in-process walk read it too
+        content_tmp = tempfile.TemporaryDirectory(prefix="bench-content-")
+        atexit.register(content_tmp.cleanup)
+        CONTENT_DIR = scaled_content(ROOT / "content", Path(content_tmp.name) / "content",
+                                     args.content_scale)
+        log(f"content: every guide {args.content_scale} times ({CONTENT_DIR})")
     with tempfile.TemporaryDirectory(prefix="bench-site-") as site_tmp:
         from html_export import export
 
-        global CONTENT_DIR
-        if args.content_scale > 1:
-            from scaled_content import scaled_content
-
-            CONTENT_DIR = scaled_content(ROOT / "content", Path(site_tmp) / "content", args.content_scale)
-            log(f"content: every guide {args.content_scale} times ({CONTENT_DIR})")
         site = export(Path(site_tmp) / "site", content_dir=CONTENT_DIR)
         results["html_export"] = site
         server = PageServer(Path(site_tmp) / "site")
