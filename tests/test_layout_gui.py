@@ -350,6 +350,12 @@ def test_every_visitor_target_lies_within_reach_on_a_portrait_pedestal(tmp_path:
         open_admin(app, clock)
         settle_layout(app)
         assert out_of_reach(app, band) == [], "admin PIN"
+        admin = app.screens["admin"]
+        prompt, keypad = admin.ids.pin_prompt, admin.ids.keypad
+        top_of_keypad = keypad.to_window(keypad.x, keypad.top)[1]
+        bottom_of_keypad = keypad.to_window(keypad.x, keypad.y)[1]
+        # the prompt sits beside the keypad, not in the middle of the tall screen
+        assert bottom_of_keypad <= prompt.to_window(*prompt.center)[1] <= top_of_keypad
         enter_pin(app, PIN)
         settle_layout(app)
         assert app.screens["admin"].ids.exit_button.parent is not None
