@@ -49,3 +49,39 @@ def test_freed_widgets_leave_the_translator_and_live_ones_follow_it() -> None:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "translator ok" in result.stdout
+
+
+GC_PROBE = textwrap.dedent("""
+    import gc
+    from kiosk.ui.i18n import tr
+
+    calls = []
+    for _ in range(300):  # kv rules of widgets that a collection may free at any moment
+        tr.fbind("_", lambda *args: calls.append(1), None)
+    uids = iter(sorted(tr._observers))
+    tr.switch_lang("el")  # the catalogs are loaded now, not inside the switch measured
+    tr.switch_lang("en")
+    calls.clear()
+
+    def a_widget_is_freed(phase, _info):
+        if phase == "start":
+            tr.unbind_uid("_", next(uids, 0))
+
+    gc.callbacks.append(a_widget_is_freed)
+    gc.set_threshold(1, 1, 1)  # a collection at nearly every allocation
+    tr.switch_lang("el")
+    gc.set_threshold(700, 10, 10)
+    gc.callbacks.remove(a_widget_is_freed)
+    assert calls, "no rule ran"
+    print("switch ok", len(calls), tr.observer_count)
+""")
+
+
+def test_a_collection_during_a_language_switch_may_unbind_rules(tmp_path) -> None:
+    """A widget freed by a garbage collection in the middle of a switch unbinds its rule;
+    the switch goes on (it raised "dictionary changed size during iteration" in CI)."""
+    env = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1"}
+    result = subprocess.run([sys.executable, "-c", GC_PROBE], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "switch ok" in result.stdout

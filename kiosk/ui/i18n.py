@@ -76,7 +76,10 @@ class Translator(Observable):
             return
         self.lang = lang
         self._current = self._translations(lang)
-        for uid, (func, args, _kwargs) in list(self._observers.items()):
+        # A copy made in one step: building a list item by item allocates, an allocation can
+        # start a garbage collection, and a widget freed by it unbinds its rule from this
+        # dict (unbind_uid) in the middle of the iteration.
+        for uid, (func, args, _kwargs) in self._observers.copy().items():
             if uid not in self._observers:  # unbound by an earlier rule in this loop
                 continue
             try:
