@@ -98,7 +98,7 @@ def timed_tap(widget: Any, done: Callable[[], bool], flips: FlipRecorder, what: 
               max_frames: int = 600) -> float:
     """Tap ``widget``; seconds from touch-up to the first flip after ``done()`` holds (from
     touch-down when the app acts on the down, as the attract screen does)."""
-    from gui_support import advance_frames, scroll_into_view
+    from gui_support import QueuedTouches, advance_frames, scroll_into_view
     from kivy.base import EventLoop
     from kivy.tests.common import UnitTestTouch
 
@@ -107,32 +107,33 @@ def timed_tap(widget: Any, done: Callable[[], bool], flips: FlipRecorder, what: 
     if done():
         raise RuntimeError(f"{what}: already true before the tap")
     x, y = widget.to_window(*widget.center)
+    EventLoop.window.mouse_pos = (x, y)  # a touch screen moves the pointer first
     touch = UnitTestTouch(x, y)
-    mark = len(flips.times)
-    started = time.perf_counter()
-    touch.touch_down()
-    EventLoop.idle()  # the finger rests for a frame
-    if done():
-        # The app acted on the touch-down (the attract screen starts a visit at once), so
-        # the new screen's first frame is the first flip after the down, and the
-        # latency counts from the down.
-        counted_from: int | None = mark
-        touch.touch_up()
-    else:
+    # The touch arrives as a touch screen's does: within a frame, after the clock's tick
+    # and before the draw (so what it schedules for the next tick runs after that draw).
+    with QueuedTouches() as touches:
         mark = len(flips.times)
         started = time.perf_counter()
-        touch.touch_up()
-        # Index of the first flip that can show the change: most handlers run inside the
-        # release itself (any later flip counts); otherwise the change happens in a
-        # frame's clock phase, before that frame draws, so that frame's flip counts.
-        counted_from = mark if done() else None
-    for _ in range(max_frames):
-        flips_before = len(flips.times)
-        EventLoop.idle()
-        if counted_from is None and done():
-            counted_from = flips_before
-        if counted_from is not None and len(flips.times) > counted_from:
-            return flips.times[counted_from] - started
+        touches.queue("begin", touch)
+        EventLoop.idle()  # the down arrives; the finger rests for this frame
+        counted_from: int | None = None
+        if done():
+            # The app acted on the touch-down (the attract screen starts a visit at once),
+            # so the new screen's first frame is the first flip after the down, and the
+            # latency counts from the down.
+            counted_from = mark
+        else:
+            started = time.perf_counter()
+        touches.queue("end", touch)
+        for _ in range(max_frames):
+            flips_before = len(flips.times)
+            EventLoop.idle()
+            # the first frame that can show the change is the one whose input phase (or
+            # clock phase, for a change made a tick later) brought it about
+            if counted_from is None and done():
+                counted_from = flips_before
+            if counted_from is not None and len(flips.times) > counted_from:
+                return flips.times[counted_from] - started
     raise RuntimeError(f"{what}: no change and flip within {max_frames} frames")
 
 

@@ -224,6 +224,41 @@ def wait_until_placed(widget: Any, frames: int = 240) -> None:
     raise TimeoutError(f"{widget!r} still moving after {frames} frames (now at {last})")
 
 
+class QueuedTouches:
+    """Touch events delivered where a touch screen's are: inside the next frame, after
+    Kivy's clock has ticked and before the frame is drawn (a Kivy input provider).
+
+    ``UnitTestTouch.touch_up()`` dispatches at once, between frames, so whatever the
+    touch schedules for "the next tick" runs before the next draw; from a real screen it
+    runs after it. Tests of what a frame right after a touch draws queue the touch here.
+    """
+
+    def __init__(self) -> None:
+        from kivy.input.provider import MotionEventProvider
+
+        class _Provider(MotionEventProvider):
+            def __init__(self) -> None:
+                super().__init__("queued-test-touches", None)
+                self.waiting: list[tuple[str, Any]] = []
+
+            def update(self, dispatch_fn: Callable[..., None]) -> None:
+                while self.waiting:
+                    dispatch_fn(*self.waiting.pop(0))
+
+        self._provider = _Provider()
+
+    def __enter__(self) -> QueuedTouches:
+        EventLoop.add_input_provider(self._provider)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        EventLoop.remove_input_provider(self._provider)
+
+    def queue(self, kind: str, touch: UnitTestTouch) -> None:
+        """``kind``: "begin", "update" or "end"; delivered in the next frame."""
+        self._provider.waiting.append((kind, touch))
+
+
 def tap(widget: Any, frames: int = SETTLE_FRAMES) -> None:
     """Touch down and up at the widget's centre, through the window's event loop, once
     it has settled on screen (a tap at a widget that is off screen is a test error)."""
