@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from kivy.lang import Builder
 from kivy.metrics import sp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
-from kivy.uix.screenmanager import NoTransition
+from kiosk.widgets.instant_transition import InstantTransition
 from kivymd.app import MDApp
 
 import kiosk.widgets.common  # noqa: F401  (registers the widget rules used by every kv)
@@ -138,7 +138,7 @@ class KioskApp(MDApp):
         return root
 
     def _build_screens(self, manager: Any) -> None:
-        manager.transition = NoTransition()
+        manager.transition = InstantTransition()
         admin = AdminServices(
             gate=self.admin_gate, sync_worker=self.content_sync.worker,
             usage_store=self.visit_usage.store, exit_app=self.exit_kiosk,
