@@ -974,7 +974,7 @@ def visible_widgets(root):
 
 def layout_problems(app) -> list[str]:
     """Clipped labels, overlapping touch targets and targets under the size rule."""
-    from kivymd.uix.card import MDCard
+    from kiosk.widgets.surface import TappableSurface
     from kivymd.uix.label import MDLabel
 
     from kiosk.core.accessibility import min_target_px, px_per_mm
@@ -990,7 +990,7 @@ def layout_problems(app) -> list[str]:
             tw, th = widget.texture_size
             if th > widget.height + 2 or (widget.text_size[0] and tw > widget.width + 2):
                 problems.append(f"clipped label {widget.text[:40]!r}: text {tw}x{th} in {widget.size}")
-        if isinstance(widget, MDLabel) and isinstance(widget.parent, MDCard) and widget.text:
+        if isinstance(widget, MDLabel) and isinstance(widget.parent, TappableSurface) and widget.text:
             from kivy.core.text import Label as CoreLabel
 
             for word in widget.text.split():
@@ -998,7 +998,7 @@ def layout_problems(app) -> list[str]:
                 measure.refresh()
                 if measure.texture.width > widget.width + 1:
                     problems.append(f"word {word!r} broken in a {widget.width:.0f}px button")
-        if isinstance(widget, MDCard) and not widget.disabled:
+        if isinstance(widget, TappableSurface) and not widget.disabled:
             if widget.width < minimum or widget.height < minimum:
                 problems.append(f"small target {getattr(widget, 'text', '')[:30]!r}: {widget.size}")
             if rect[2] - rect[0] > 1 and rect[3] - rect[1] > 1:
@@ -1085,7 +1085,7 @@ def test_high_contrast_gives_every_text_pair_at_least_7_to_1(kiosk) -> None:
     tap(app.screens["quiz"].option_button(app.visit.quiz.current.answer))
     button = app.screens["quiz"].option_button(app.visit.quiz.current.answer)
     label = button.ids.button_label
-    assert contrast_ratio(label.color, button.md_bg_color) >= 7.0
+    assert contrast_ratio(label.color, button.drawn_fill) >= 7.0
     clock.advance(200)
     wait_idle_checks(app)
     assert not app.high_contrast and list(app.theme_cls.surfaceColor) == normal_bg  # reset with the visit

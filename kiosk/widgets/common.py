@@ -17,11 +17,11 @@ from kivy.properties import (
 )
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
-from kivymd.uix.card import MDCard
 from kivymd.uix.label import MDLabel
 
 from kiosk.core.qr import qr_pixels
 from kiosk.widgets.button_grid import ButtonGrid  # noqa: F401  (registers it for every kv)
+from kiosk.widgets.surface import TappableSurface
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
 
@@ -52,8 +52,8 @@ class MarkupLabel(KioskLabel):
     the list of roles allowed to use markup."""
 
 
-class KioskButton(MDCard):
-    """A large card-shaped button with a centred label (at least 76 dp high).
+class KioskButton(TappableSurface):
+    """A large rounded button with a centred label (at least 76 dp high).
 
     In a :class:`~kiosk.widgets.button_grid.ButtonGrid` it takes its row's height and
     starts its label where the row's tallest label starts, so a row's texts share a

@@ -29,7 +29,6 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 from kivymd.uix.boxlayout import MDBoxLayout
-from kivymd.uix.card import MDCard
 
 from contentlib.images import check_image_header
 from contentlib.model import Block
@@ -39,6 +38,7 @@ from kiosk.core.viewmodels import GuideView
 from kiosk.ui.i18n import tr
 from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
 from kiosk.widgets.release import release_children
+from kiosk.widgets.surface import Surface
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
 
@@ -65,12 +65,15 @@ class DocumentLook:
     """Links in the text, as ``rrggbb`` (for markup's ``[color=]``)."""
     note_color: tuple[float, ...]
     """The "not yet translated" note (RGBA)."""
+    outline_color: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)
+    """The outline of a link's QR panel (RGBA)."""
 
 
 def look_from_theme(theme: Any) -> DocumentLook:
     """The look for KivyMD's ``theme_cls`` as it is now: links in the primary colour, the
-    fallback note in the tertiary one."""
-    return DocumentLook(_hex(theme.primaryColor), tuple(theme.tertiaryColor))
+    fallback note in the tertiary one, panels outlined in the outline-variant one."""
+    return DocumentLook(_hex(theme.primaryColor), tuple(theme.tertiaryColor),
+                        tuple(theme.outlineVariantColor))
 
 
 class SourceLabel(MarkupLabel):
@@ -96,15 +99,14 @@ class SourceLabel(MarkupLabel):
                      f"{escape_markup(self.source_url)}[/size]")
 
 
-def link_card(url: str) -> MDCard:
-    """A card with a QR code for ``url`` and the address printed beside it."""
-    card = MDCard(
-        style="outlined",
+def link_card(url: str, line_color: Sequence[float]) -> Surface:
+    """A panel with a QR code for ``url`` and the address printed beside it."""
+    card = Surface(
         orientation="horizontal",
         size_hint_y=None,
         padding=dp(16),
         spacing=dp(20),
-        radius=[dp(16)],
+        line_color=line_color,
     )
     card.add_widget(QRCodeImage(data=url))
     text_box = MDBoxLayout(orientation="vertical", adaptive_height=True, spacing=dp(8))
@@ -231,7 +233,7 @@ def document_parts(
     if view.link_targets:
         yield None, section_heading(tr.text_in(ui_lang, "Scan to open on your phone"))
         for url in view.link_targets:
-            yield None, link_card(url)
+            yield None, link_card(url, look.outline_color)
     if view.sources:
         yield None, section_heading(tr.text_in(ui_lang, "Sources"))
         for source in view.sources:

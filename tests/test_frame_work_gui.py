@@ -1,0 +1,168 @@
+"""What a touch costs in drawing (issue 13): a screen change draws the new screen alone,
+the pointer's moves draw nothing, and a button's press feedback is one colour change
+that keeps its text readable.
+
+With software GL (Mesa llvmpipe, common on kiosk PCs) every redraw is a full frame of
+40-85 ms at 1280x800, so these decide how soon a touch shows its result. Real touches
+through the window, frames instead of sleeps, assertions on state.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gui_support import (  # noqa: I001
+    QueuedTouches, advance_frames, point_at, start_app, stop_app, tap,
+)
+from kivy.base import EventLoop
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+from kivy.uix.scrollview import ScrollView
+
+from conftest import CONTENT
+from kiosk.config import parse_config
+from kiosk.core.accessibility import contrast_ratio
+from kiosk.ui.app import KioskApp
+from kiosk.widgets.surface import TappableSurface
+
+pytestmark = pytest.mark.gui
+
+CONFIG = parse_config(
+    """
+[kiosk]
+host_country = "IT"
+languages = ["en", "el"]
+default_language = "en"
+idle_timeout = 90
+warning_seconds = 30
+"""
+)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[KioskApp]:
+    app, _clock = start_app(CONFIG, tmp_path / "data", content_dir=CONTENT)
+    yield app
+    stop_app(app)
+
+
+def ancestors(widget: Any) -> Iterator[Any]:
+    while widget.parent is not None and widget.parent is not widget:
+        widget = widget.parent
+        yield widget
+
+
+def on_home(app: KioskApp) -> None:
+    tap(app.screens["attract"])
+    tap(app.screens["language"].button_for("en"))
+    assert app.manager.current == "home"
+
+
+def screens_in_each_draw(app: KioskApp, widget: Any) -> list[list[str]]:
+    """Touch ``widget`` as a touch screen does (the release arrives within a frame, see
+    QueuedTouches) and run frames until the screen change has ended; the names of the
+    screens in the manager at each window draw from the release on."""
+    seen: list[list[str]] = []
+
+    def drawn(*_args: Any) -> None:
+        seen.append([screen.name for screen in app.manager.children])
+
+    x, y = widget.to_window(*widget.center)
+    point_at(x, y)
+    touch = UnitTestTouch(x, y)
+    with QueuedTouches() as touches:
+        touches.queue("begin", touch)
+        EventLoop.idle()
+        advance_frames(2)
+        touches.queue("end", touch)
+        Window.fbind("on_draw", drawn)
+        try:
+            _frames_until_the_change_ends(app, seen)
+        finally:
+            Window.funbind("on_draw", drawn)
+    return seen
+
+
+def _frames_until_the_change_ends(app: KioskApp, seen: list[list[str]]) -> None:
+    for _ in range(30):
+        EventLoop.idle()
+        if seen and not app.manager.transition.is_active:
+            return
+
+
+def test_the_first_frame_after_a_screen_change_draws_only_the_new_screen(app: KioskApp) -> None:
+    """Kivy's NoTransition keeps the old screen in the manager until the next clock tick,
+    so the first frame drew home and the guide on top of it: two screens' drawing before
+    the guide showed."""
+    on_home(app)
+    draws = screens_in_each_draw(app, app.screens["home"].topic_card("register-italy"))
+    assert app.manager.current == "guide"
+    assert draws and draws[0] == ["guide"], draws
+    # and back home: the same for a change that leaves a guide
+    draws = screens_in_each_draw(app, app.root.ids.home_button)
+    assert app.manager.current == "home" and draws[0] == ["home"], draws
+
+
+def test_moving_the_pointer_across_buttons_draws_no_frame(app: KioskApp) -> None:
+    """The kiosk's touch screen moves the pointer to every touch. KivyMD's hover tracking
+    put the widget under it into a hover state, which redrew the whole window: a full
+    frame the touch itself then waited for."""
+    on_home(app)
+    draws: list[int] = []
+
+    def drawn(*_args: Any) -> None:
+        draws.append(1)
+
+    Window.fbind("on_draw", drawn)
+    try:
+        for _ in range(200):  # until the home screen has stopped changing
+            count = len(draws)
+            advance_frames(5)
+            if len(draws) == count:
+                break
+        assert len(draws) == count, "the home screen kept redrawing with nothing happening"
+        targets = [w for w in app.root.walk() if isinstance(w, TappableSurface)
+                   and w.get_root_window() is not None]
+        assert len(targets) >= 10
+        for widget in targets:
+            point_at(*widget.to_window(*widget.center))
+            advance_frames(1)
+        point_at(1, 1)
+        advance_frames(2)
+        assert len(draws) == count, f"{len(draws) - count} frames drawn for pointer moves"
+    finally:
+        Window.funbind("on_draw", drawn)
+
+
+@pytest.mark.parametrize("high_contrast", [False, True], ids=["normal", "high-contrast"])
+def test_a_pressed_button_changes_colour_and_its_text_stays_readable(
+        app: KioskApp, high_contrast: bool) -> None:
+    on_home(app)
+    if high_contrast:
+        tap(app.root.ids.contrast_button)
+        assert app.high_contrast
+    # the bar's buttons: a ScrollView would hold a press back for its tap delay
+    buttons = [w for w in app.root.walk() if isinstance(w, TappableSurface)
+               and w.get_root_window() is not None and "button_label" in w.ids
+               and not any(isinstance(p, ScrollView) for p in ancestors(w))]
+    assert any(b.emphasis for b in buttons) and any(not b.emphasis for b in buttons)
+    for button in buttons:
+        resting = list(button.drawn_fill)
+        x, y = button.to_window(*button.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        EventLoop.idle()
+        try:
+            assert button.state == "down"
+            assert list(button.drawn_fill) != resting, button.text
+            ratio = contrast_ratio(button.ids.button_label.color, button.drawn_fill)
+            assert ratio >= 7.0, f"{button.text!r} pressed: {ratio:.2f}:1"
+        finally:
+            # slide off before lifting: a press without a release changes nothing
+            touch.touch_move(1, 1)
+            touch.touch_up()
+            advance_frames(1)
+        assert list(button.drawn_fill) == resting
