@@ -3,14 +3,15 @@ picks another), the general guides, the quiz, links, search and about.
 
 The topic cards are a pool: a change of language, country or content updates the cards
 in place, adds cards only when there are more topics than ever before, and takes surplus
-ones out of the tree (kept for later, not destroyed).
+ones out of the tree (kept for later, not destroyed). The pool is filled in idle frames
+after the screen is made, a card a frame, so the first visit finds its cards ready.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock, ClockEvent
 from kivy.properties import BooleanProperty, StringProperty
-from kivymd.uix.card import MDCard
 
 from kiosk.ui.i18n import tr
 from kiosk.core.languages import country_name
@@ -18,11 +19,13 @@ from kiosk.core.markup import escape_markup
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.core.viewmodels import Topic, home_topics, selectable_countries
 from kiosk.widgets.common import KioskButton
+from kiosk.widgets.surface import TappableSurface
+from kiosk.widgets.touch_state import finger_on_screen
 
 load_kv(__file__)
 
 
-class TopicCard(MDCard):
+class TopicCard(TappableSurface):
     heading = StringProperty("")
     """The guide title, plain text."""
     details = StringProperty("")
@@ -60,6 +63,19 @@ class HomeScreen(KioskScreen):
         self._country_button.bind(
             on_release=lambda _b: self.context.intents.open_screen("countries"))
         self.ids.country_slot.add_widget(self._country_button)
+        self._pool_event: ClockEvent | None = Clock.schedule_once(self._fill_pool, 0)
+
+    def _fill_pool(self, _dt: float) -> None:
+        """One more card, in an idle frame, until the pool can show the host country's home."""
+        self._pool_event = None
+        if not finger_on_screen():
+            context = self.context
+            wanted = len(home_topics(context.store, context.visit.language,
+                                     context.settings.host_country))
+            if len(self._cards) >= wanted:
+                return
+            self._card(len(self._cards))
+        self._pool_event = Clock.schedule_once(self._fill_pool, 0)
 
     def refresh(self) -> None:
         store, visit = self.context.store, self.context.visit
@@ -103,6 +119,11 @@ class HomeScreen(KioskScreen):
             card.bind(on_release=lambda c: self.context.intents.open_guide(c.guide_id))
             self._cards.append(card)
         return self._cards[index]
+
+    @property
+    def card_pool(self) -> tuple[TopicCard, ...]:
+        """Every topic card made so far, shown or not."""
+        return tuple(self._cards)
 
     @property
     def country_button(self) -> KioskButton:
