@@ -535,8 +535,8 @@ MARKUP_ROLES = {
 def test_only_labels_that_escape_their_text_have_markup_on(kiosk, tmp_path: Path) -> None:
     """Every screen visited once (and the bars, the notice and the idle warning): a label
     with markup on is a MarkupLabel of an allowed role, with nothing but our own tags in
-    its text; every other label, KivyMD's button labels included, has markup off."""
-    from kivymd.uix.label import MDLabel
+    its text; every other label, KivyMD's and the buttons' labels included, has markup off."""
+    from kivy.uix.label import Label
 
     from kiosk.screens.base import KioskScreen
 
@@ -554,7 +554,7 @@ def test_only_labels_that_escape_their_text_have_markup_on(kiosk, tmp_path: Path
 
     def check(tree, where: str | None = None) -> None:
         for widget in tree.walk():
-            if not isinstance(widget, MDLabel):
+            if not isinstance(widget, Label):
                 continue
             owner = where or screen_of(widget)
             checked.add(owner)
@@ -974,8 +974,9 @@ def visible_widgets(root):
 
 def layout_problems(app) -> list[str]:
     """Clipped labels, overlapping touch targets and targets under the size rule."""
+    from kivy.uix.label import Label
+
     from kiosk.widgets.surface import TappableSurface
-    from kivymd.uix.label import MDLabel
 
     from kiosk.core.accessibility import min_target_px, px_per_mm
 
@@ -983,14 +984,14 @@ def layout_problems(app) -> list[str]:
                                       app.settings.screen_diagonal_inches))
     problems, targets, labels = [], [], []
     for widget, rect in visible_widgets(app.root):
-        if isinstance(widget, MDLabel) and widget.text.strip() and rect[2] - rect[0] > 1 and rect[3] - rect[1] > 1:
+        if isinstance(widget, Label) and widget.text.strip() and rect[2] - rect[0] > 1 and rect[3] - rect[1] > 1:
             labels.append((widget, rect))
-        if isinstance(widget, MDLabel) and widget.text and widget.opacity > 0 and not widget.shorten:
+        if isinstance(widget, Label) and widget.text and widget.opacity > 0 and not widget.shorten:
             widget.texture_update()
             tw, th = widget.texture_size
             if th > widget.height + 2 or (widget.text_size[0] and tw > widget.width + 2):
                 problems.append(f"clipped label {widget.text[:40]!r}: text {tw}x{th} in {widget.size}")
-        if isinstance(widget, MDLabel) and isinstance(widget.parent, TappableSurface) and widget.text:
+        if isinstance(widget, Label) and isinstance(widget.parent, TappableSurface) and widget.text:
             from kivy.core.text import Label as CoreLabel
 
             for word in widget.text.split():

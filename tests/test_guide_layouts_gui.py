@@ -237,7 +237,7 @@ def test_a_contrast_switch_recolours_the_links_and_lets_go_of_the_old_colours(ap
     assert paragraphs and all(f"[color={high_link}]" in w.text for w in paragraphs)
     assert not any(f"[color={normal_link}]" in w.text for w in labels(shown_widgets(app)))
     text_color = list(app.theme_cls.onSurfaceColor)
-    body = [w for w in labels(shown_widgets(app)) if w.theme_text_color == "Primary"]
+    body = [w for w in labels(shown_widgets(app)) if w.text_color is None]
     assert body and all(list(w.color) == text_color for w in body)
     # the kept guide was let go of before the theme changed: its colours stayed
     assert [list(w.color) for w in kept] == normal_colors

@@ -129,7 +129,6 @@ def fallback_note(color: Sequence[float], ui_lang: str) -> KioskLabel:
     note = KioskLabel(
         text=tr.text_in(ui_lang, "Not yet translated: shown in English."),
         text_style="small",
-        theme_text_color="Custom",
         text_color=list(color),
         italic=True,
     )
