@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.clock import Clock, ClockEvent
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.ui.i18n import tr
@@ -20,7 +19,7 @@ from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.core.viewmodels import Topic, home_topics, selectable_countries
 from kiosk.widgets.common import KioskButton
 from kiosk.widgets.surface import TappableSurface
-from kiosk.widgets.touch_state import finger_on_screen
+from kiosk.widgets.idle_filling import IdleFilling
 
 load_kv(__file__)
 
@@ -63,19 +62,17 @@ class HomeScreen(KioskScreen):
         self._country_button.bind(
             on_release=lambda _b: self.context.intents.open_screen("countries"))
         self.ids.country_slot.add_widget(self._country_button)
-        self._pool_event: ClockEvent | None = Clock.schedule_once(self._fill_pool, 0)
+        self._filling = IdleFilling(self._make_one_card)
 
-    def _fill_pool(self, _dt: float) -> None:
-        """One more card, in an idle frame, until the pool can show the host country's home."""
-        self._pool_event = None
-        if not finger_on_screen():
-            context = self.context
-            wanted = len(home_topics(context.store, context.visit.language,
-                                     context.settings.host_country))
-            if len(self._cards) >= wanted:
-                return
-            self._card(len(self._cards))
-        self._pool_event = Clock.schedule_once(self._fill_pool, 0)
+    def _make_one_card(self) -> bool:
+        """One more card, while the pool cannot yet show the host country's home."""
+        context = self.context
+        wanted = len(home_topics(context.store, context.visit.language,
+                                 context.settings.host_country))
+        if len(self._cards) >= wanted:
+            return False
+        self._card(len(self._cards))
+        return True
 
     def refresh(self) -> None:
         store, visit = self.context.store, self.context.visit

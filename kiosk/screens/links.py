@@ -2,7 +2,8 @@
 
 Each link is a :class:`LinkEntry` from a pool: a change of language, country or content
 updates the entries in place, adds one only when there are more links than ever before,
-and takes surplus ones out of the tree (kept for later, not destroyed).
+and takes surplus ones out of the tree (kept for later, not destroyed). The pool is made
+in idle frames after the screen is built, QR codes included, an entry a frame.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.core.viewmodels import LinkView, links_view
 from kiosk.widgets.common import set_shown
+from kiosk.widgets.idle_filling import IdleFilling
 
 load_kv(__file__)
 
@@ -48,6 +50,24 @@ class LinksScreen(KioskScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._entries: list[LinkEntry] = []
+        self._filling = IdleFilling(self._make_one_entry)
+
+    @property
+    def entry_pool(self) -> tuple[LinkEntry, ...]:
+        """Every entry made so far, shown or not."""
+        return tuple(self._entries)
+
+    def _make_one_entry(self) -> bool:
+        """One more entry, filled in (its QR code made), while the pool cannot yet show
+        the host country's links."""
+        context = self.context
+        views = links_view(context.store, context.visit.language, context.settings.host_country)
+        if len(self._entries) >= len(views):
+            return False
+        entry = LinkEntry()
+        entry.show(views[len(self._entries)])
+        self._entries.append(entry)
+        return True
 
     def refresh(self) -> None:
         self.title = tr._("Online course and links")

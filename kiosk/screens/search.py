@@ -17,6 +17,7 @@ from kiosk.core.markup import marked_text_to_markup
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.core.viewmodels import search_view
 from kiosk.widgets.common import KioskButton, MarkupLabel
+from kiosk.widgets.idle_filling import IdleFilling
 
 load_kv(__file__)
 
@@ -33,6 +34,37 @@ class SearchScreen(KioskScreen):
         """Rows of letter keys, each with every key it has ever held."""
         self.keys: dict[str, KioskButton] = {}
         """The keys shown now: each letter of the layout, and "space", "delete", "clear"."""
+        self._filling = IdleFilling(self._make_one_key)
+
+    @property
+    def key_pool(self) -> tuple[KioskButton, ...]:
+        """Every letter key made so far, shown or not."""
+        return tuple(key for _line, keys in self._lines for key in keys)
+
+    @property
+    def keys_made_ahead(self) -> bool:
+        """Whether the keys every offered language needs are all made."""
+        return self._filling.done
+
+    def _key_rows(self, lang: str) -> list[list[str]]:
+        """``lang``'s letters in rows of at most 10 keys, so each stays wide enough to touch."""
+        return [row[i:i + 10] for row in layout_for(lang) for i in range(0, len(row), 10)]
+
+    def _make_one_key(self) -> bool:
+        """One more key, while some offered language's keyboard needs more than are made."""
+        for lang in self.context.settings.languages:
+            for index, row in enumerate(self._key_rows(lang)):
+                _line, keys = self._line(index)
+                if len(keys) < len(row):
+                    keys.append(self._new_key())
+                    return True
+        return False
+
+    def _new_key(self) -> KioskButton:
+        key = KioskButton()
+        key.side_padding = dp(4)  # narrow keys: leave the room to the letter
+        key.bind(on_release=lambda k: self.type(k.text))
+        return key
 
     def refresh(self) -> None:
         self.title = tr._("Search the guides")
@@ -42,9 +74,9 @@ class SearchScreen(KioskScreen):
         self._update_results()
 
     def _show_keyboard(self, lang: str) -> None:
-        """Put ``lang``'s letters on the keys, at most 10 keys a row so each stays wide
-        enough to touch; rows and keys beyond what the layout needs leave the tree."""
-        rows = [row[i:i + 10] for row in layout_for(lang) for i in range(0, len(row), 10)]
+        """Put ``lang``'s letters on the keys (made ahead by :meth:`_make_one_key`, or
+        here); rows and keys beyond what the layout needs leave the tree."""
+        rows = self._key_rows(lang)
         box = self.ids.letter_rows
         for line, _keys in self._lines[len(rows):]:
             if line.parent is not None:
@@ -57,10 +89,7 @@ class SearchScreen(KioskScreen):
                 if key.parent is not None:
                     line.remove_widget(key)
             while len(keys) < len(row):
-                key = KioskButton()
-                key.side_padding = dp(4)  # narrow keys: leave the room to the letter
-                key.bind(on_release=lambda k: self.type(k.text))
-                keys.append(key)
+                keys.append(self._new_key())
             for key, letter in zip(keys, row):
                 key.text = letter
                 key.probe_id = f"key-{letter}"
