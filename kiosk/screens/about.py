@@ -1,33 +1,55 @@
 """About screen: the project, its partners and the municipality from the config.
 
-The about text is drawn like a guide; the municipality line and the content version are
-labels made once (kv) and updated in place.
+The about text is drawn like a guide and kept like one (:mod:`kiosk.widgets.guide_layouts`):
+showing the screen again puts the kept layout back, and after every change of screen the
+layout for the visitor's language is built ahead in idle frames. The municipality line and
+the content version are labels made once (kv) and updated in place.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from kiosk.ui.i18n import tr
-from kiosk.screens.base import KioskScreen, load_kv
+from kivy.clock import Clock, ClockEvent
+from kivy.metrics import dp
+
 from contentlib.model import ABOUT_ID
-from kiosk.core.viewmodels import guide_view
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.ui.i18n import tr
+from kiosk.ui.screen_context import ScreenContext
 from kiosk.widgets.common import set_shown
-from kiosk.widgets.document import look_from_theme, render_document
+from kiosk.widgets.document import DocumentLook, look_from_theme
+from kiosk.widgets.guide_layouts import GuideLayouts
 
 load_kv(__file__)
 
+TEXT_INSET = dp(96)
+"""The document's padding left and right (about.kv): the text is this much narrower."""
+
 
 class AboutScreen(KioskScreen):
+    def __init__(self, context: ScreenContext, **kwargs: Any) -> None:
+        # Off screen, the layout is built at the width it will have (this screen follows
+        # the manager's size, as the guide screen does).
+        self.layouts = GuideLayouts(lambda: context.store, lambda: self.width - TEXT_INSET,
+                                    capacity=2)
+        self._prepare_event: ClockEvent | None = None
+        super().__init__(context, **kwargs)
+
     def on_kv_post(self, base_widget: Any) -> None:
         # A strong reference (ids only hold weak proxies): it leaves the tree when unused.
         self.municipality = self.ids.municipality.__self__
 
+    def look(self) -> DocumentLook:
+        return look_from_theme(self.context.theme)
+
     def refresh(self) -> None:
         store, settings = self.context.store, self.context.settings
-        view = guide_view(store, ABOUT_ID, self.context.visit.language)
-        self.title = view.title
-        render_document(self.ids.about_text, view, store.media, look_from_theme(self.context.theme),
-                        self.context.visit.language)
+        layout = self.layouts.show(ABOUT_ID, self.context.visit.language, self.look())
+        self.title = layout.view.title
+        holder = self.ids.about_text
+        if layout.root not in holder.children:
+            holder.clear_widgets()  # the layout shown before stays kept
+            holder.add_widget(layout.root)
         # plain text (markup off): the config's value as written
         self.municipality.text = tr._("This kiosk is provided by: {municipality}").format(
             municipality=settings.municipality
@@ -36,6 +58,30 @@ class AboutScreen(KioskScreen):
         self.ids.version.text = tr._("Content version: {version}").format(
             version=store.content_version
         )
+
+    # ------------------------------------------------------------------ building ahead
+
+    def on_manager(self, _screen: Any, manager: Any) -> None:
+        if manager is not None:
+            manager.fbind("current", self._screen_changed)
+            manager.fbind("size", self._follow_manager_size)
+            self._follow_manager_size(manager, manager.size)
+
+    def _follow_manager_size(self, _manager: Any, size: Any) -> None:
+        self.size = size
+
+    def _screen_changed(self, *_args: Any) -> None:
+        # The switch happens inside a touch's handler: the layout is asked for a frame later.
+        if self._prepare_event is None:
+            self._prepare_event = Clock.schedule_once(self._prepare_after_switch, 0)
+
+    def _prepare_after_switch(self, _dt: float) -> None:
+        self._prepare_event = None
+        self.layouts.prepare([ABOUT_ID], self.context.visit.language, self.look())
+
+    def before_look_change(self) -> None:
+        # Kept layouts would all re-render for new fonts, or keep colours that are baked in.
+        self.layouts.release_hidden()
 
 
 SCREEN = AboutScreen

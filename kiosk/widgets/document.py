@@ -8,9 +8,9 @@ are :class:`MarkupLabel` and every piece of content in them is escaped.
 
 Nothing here reaches for the running app: the colours come in a :class:`DocumentLook`,
 the pictures from a media loader, the kiosk's own words in the language asked for. Font
-sizes follow the app's text size step through the widgets' kv rules. The document can be
-made all at once (:func:`render_document`) or one top-level widget at a time
-(:func:`document_parts`), so that it can be built a little per frame.
+sizes follow the app's text size step through the widgets' kv rules. The document is made
+one top-level widget at a time (:func:`document_parts`), so that it can be built a little
+per frame (:mod:`kiosk.widgets.guide_layout`).
 """
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ from kiosk.core.markup import escape_markup, spans_to_markup
 from kiosk.core.viewmodels import GuideView
 from kiosk.ui.i18n import tr
 from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
-from kiosk.widgets.release import release_children
 from kiosk.widgets.surface import Surface
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
@@ -252,19 +251,3 @@ def add_part(container: Widget, placed: dict[int, Widget], part: Part) -> None:
     container.add_widget(widget, index=0)
     if index is not None:
         placed.setdefault(index, widget)
-
-
-def render_document(
-    container: MDBoxLayout, view: GuideView, media: MediaLoader, look: DocumentLook, ui_lang: str
-) -> dict[int, Widget]:
-    """Fill ``container`` (a vertical box with adaptive height) with the whole document,
-    letting go of what it showed before.
-
-    Returns the first widget drawn for each block, by block index, so a caller can
-    scroll to a section.
-    """
-    release_children(container)
-    placed: dict[int, Widget] = {}
-    for part in document_parts(view, ui_lang, media, look):
-        add_part(container, placed, part)
-    return placed
