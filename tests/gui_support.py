@@ -394,5 +394,6 @@ def stop_app(app: KioskApp) -> None:
     advance_frames(2)
     import gc
 
+    gc.unfreeze()  # what the app's between-visits collections froze goes with the app
     gc.collect()
     forget_discarded_hover_widgets(force=True)

@@ -44,6 +44,7 @@ from kivy.tests.common import UnitTestTouch
 from kivy.uix.scrollview import ScrollView
 
 from kiosk.ui.app import KioskApp
+from kiosk.ui.collector import collect_and_freeze
 from kiosk.config import KioskConfig
 
 # The memory floor may rise from the start of the soak to its end by at most this much.
@@ -78,8 +79,9 @@ ACTION_WEIGHTS = {
 
 
 def rss_mib() -> float:
-    """Resident set size of this process in MiB, after a full garbage collection."""
-    gc.collect()
+    """Resident set size of this process in MiB, after a full garbage collection (the
+    kiosk's own between visits: frozen objects included)."""
+    collect_and_freeze()
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
@@ -105,7 +107,7 @@ class MemorySample:
     """VmRSS after gc.collect() and glibc's malloc_trim(0), which hands freed heap pages
     back to the system: closer to the memory really in use (None without glibc)."""
     objects: int
-    """Python objects tracked by the garbage collector."""
+    """Python objects tracked by the garbage collector (frozen ones included)."""
 
     def as_list(self) -> list[Any]:
         trimmed = None if self.trimmed_mib is None else round(self.trimmed_mib, 1)
@@ -118,7 +120,7 @@ def memory_sample(touches: int) -> MemorySample:
     if MALLOC_TRIM is not None:
         MALLOC_TRIM(0)
         trimmed = rss_mib()
-    return MemorySample(touches, rss, trimmed, len(gc.get_objects()))
+    return MemorySample(touches, rss, trimmed, len(gc.get_objects()) + gc.get_freeze_count())
 
 
 def _resident(sample: MemorySample) -> float:

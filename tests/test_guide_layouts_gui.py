@@ -21,6 +21,7 @@ from kivy.uix.widget import Widget
 from conftest import CONTENT
 from kiosk.config import parse_config
 from kiosk.ui.app import KioskApp
+from kiosk.ui.collector import collect_and_freeze
 from kiosk.widgets.common import KioskLabel, MarkupLabel
 from kiosk.widgets.document import SourceLabel
 from kiosk.widgets.guide_layouts import DEFAULT_CAPACITY, TEXTURE_BUDGET_BYTES
@@ -71,7 +72,7 @@ def labels(widgets: list[Widget]) -> list[KioskLabel]:
 
 
 def live_widgets() -> list[Widget]:
-    gc.collect()
+    collect_and_freeze()
     return [o for o in gc.get_objects() if issubclass(type(o), Widget)]  # not weak proxies
 
 
@@ -169,7 +170,7 @@ def test_a_layout_pushed_out_of_the_cache_is_unbound_and_freed(app) -> None:
     body = [w for w in shown if w.text_style == "body"]
     assert body and all(w.font_size == app.font_body for w in body)  # the shown guide follows
     del evicted, shown, body
-    gc.collect()
+    collect_and_freeze()  # the kiosk's own full collection (between visits)
     assert [r for r in refs if r() is not None] == []
 
 
@@ -193,7 +194,7 @@ def test_another_language_shows_its_text_and_lets_go_of_the_first(app) -> None:
     assert [w.font_size for w in english] == sizes  # the English tree follows nothing now
     refs = [weakref.ref(w) for w in english]
     del english
-    gc.collect()
+    collect_and_freeze()  # the kiosk's own full collection (between visits)
     assert [r for r in refs if r() is not None] == []
 
 

@@ -20,7 +20,6 @@ from typing import Any, Protocol
 from kivy.lang import Builder
 from kivy.metrics import sp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
-from kiosk.widgets.instant_transition import InstantTransition
 from kivymd.app import MDApp
 
 import kiosk.widgets.common  # noqa: F401  (registers the widget rules used by every kv)
@@ -36,6 +35,7 @@ from kiosk.core.visit import HOME, Route, Visit, route
 from kiosk.ops.health import HealthSnapshot
 from kiosk.ops.usage import UsageStore
 from kiosk.ui.appearance import BASE_FONTS, Appearance
+from kiosk.ui.collector import BetweenVisits
 from kiosk.ui.content_sync import ContentSync
 from kiosk.ui.frame import KioskRoot
 from kiosk.ui.health_wiring import HealthWiring
@@ -48,6 +48,7 @@ from kiosk.ui.screen_set import ScreenSet
 from kiosk.ui.ui_errors import UiErrorHandler
 from kiosk.ui.visit_usage import VisitUsage
 from kiosk.ui.window_policy import WindowPolicy
+from kiosk.widgets.instant_transition import InstantTransition
 
 Builder.load_file(str(Path(__file__).with_name("app.kv")), encoding="utf-8")
 
@@ -120,6 +121,7 @@ class KioskApp(MDApp):
         self.content_sync = ContentSync(self.kiosk_config.sync, self.data_dir,
                                         lambda result, error: self.sync_finished(result, error))
         root = KioskRoot()
+        self.collector = BetweenVisits(lambda: self.in_visit)
         self.content_sync.start()
         self._build_screens(root.ids.screens)
         policy = IdlePolicy(self.clock, settings.idle_timeout, settings.warning_seconds)
@@ -130,7 +132,7 @@ class KioskApp(MDApp):
         self.health = HealthWiring(self.kiosk_config.health, self)
         window = WindowPolicy(self.go_back, lambda: self.in_visit, lambda: self.allow_exit)
         probe = ProbeWriter.from_environment(self)
-        parts = (self.idle, self.appearance, window, self.health, probe)
+        parts = (self.idle, self.appearance, window, self.health, self.collector, probe)
         self._parts: list[AppPart] = [part for part in parts if part is not None]
         self.error_handler.install()
         for part in self._parts:
@@ -149,7 +151,7 @@ class KioskApp(MDApp):
             current_store=lambda: self.store, rng=self.rng, data_dir=self.data_dir,
             today=lambda: self.today(), theme=self.theme_cls, admin=admin,
         )
-        self.screens = ScreenSet(self.screen_context, manager)
+        self.screens = ScreenSet(self.screen_context, manager, self.collector.freeze_start_up)
         self.screens["attract"]  # the only screen built before the first frame
         manager.current = "attract"
         self.screens.build_rest_after_first_frame()
@@ -241,6 +243,7 @@ class KioskApp(MDApp):
             self.switch_content()
         self.manager.current = "attract"
         self.screen_title = ""
+        self.collector.request()
 
     def recover_from_error(self) -> None:
         """After an error on the UI loop: end the visit and count the error in the metrics."""

@@ -8,7 +8,7 @@ built at once. Each screen is built once and then only updated.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock, ClockEvent
@@ -30,9 +30,12 @@ def build_screen(name: str, context: ScreenContext) -> KioskScreen:
 class ScreenSet(Mapping[str, "KioskScreen"]):
     """Every screen by name (:data:`kiosk.screens.SCREENS`); a lookup builds a missing one."""
 
-    def __init__(self, context: ScreenContext, manager: Any) -> None:
+    def __init__(self, context: ScreenContext, manager: Any,
+                 when_complete: Callable[[], None] = lambda: None) -> None:
         self._context = context
         self._manager = manager
+        self._when_complete = when_complete
+        """Called once, in the idle frame in which the last screen was built."""
         self._built: dict[str, KioskScreen] = {}
         self._event: ClockEvent | None = None
 
@@ -101,4 +104,7 @@ class ScreenSet(Mapping[str, "KioskScreen"]):
             if missing is None:
                 return
             self[missing]
+            if self.complete:
+                self._when_complete()
+                return
         self.build_rest_in_idle_frames()

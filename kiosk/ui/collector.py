@@ -1,0 +1,61 @@
+"""Python's full garbage collections happen between visits, not in the middle of one.
+
+A full collection walks every object the process holds: about 300,000 once the screens,
+pools and kept guides exist, 250-716 ms each in the in-process bench, and a touch that fell
+on one waited that long. Between visits (no visit, no finger on the screen) the kiosk has
+the collector look at everything once and then freezes what survives (``gc.freeze()``), so
+a collection during a visit walks only what that visit made. Frozen objects that a later
+visit lets go of (a guide layout in another language) are unfrozen and collected at the
+next visit's end, so nothing is kept for good. At start-up, once the screens are built,
+what exists is frozen without a collection first (the first visit may begin at once, and
+a full collection holds the UI loop for a few hundred milliseconds).
+"""
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+
+from kivy.clock import Clock, ClockEvent
+
+from kiosk.widgets.touch_state import finger_on_screen
+
+
+def collect_and_freeze() -> None:
+    """Collect everything, the frozen objects included, then freeze the survivors."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+class BetweenVisits:
+    """Runs :func:`collect_and_freeze` in an idle frame when asked, unless a visit has
+    started by then (that visit's end asks again)."""
+
+    def __init__(self, in_visit: Callable[[], bool]) -> None:
+        self._in_visit = in_visit
+        self._event: ClockEvent | None = None
+
+    def freeze_start_up(self) -> None:
+        """Freeze what start-up made (collected at the first visit's end, with the rest)."""
+        gc.freeze()
+
+    def request(self) -> None:
+        if self._event is None:
+            self._event = Clock.schedule_once(self._run, 0)
+
+    def install(self) -> None:
+        """Nothing to bind: requests come from the app (start-up, a visit's end)."""
+
+    def remove(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+
+    def _run(self, _dt: float) -> None:
+        self._event = None
+        if self._in_visit():
+            return
+        if finger_on_screen():
+            self.request()
+            return
+        collect_and_freeze()
