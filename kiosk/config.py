@@ -16,7 +16,6 @@ from babel import Locale, UnknownLocaleError
 from kiosk.core.admin import parse_pin_hash
 from kiosk.core.reach import REACH_HIGH_MM, REACH_LOW_MM, SCREEN_BOTTOM_MM
 from contentlib.countries import EU_MEMBER_STATES
-from sync.keys import parse_public_key
 
 
 class ConfigError(ValueError):
@@ -225,6 +224,11 @@ def _validate_pin_hash(settings: KioskSettings, name: str) -> None:
 
 
 def _validate_public_keys(settings: SyncSettings, name: str) -> None:
+    if not settings.public_keys:
+        return
+    # imported only when there are keys to check: cryptography takes 25 ms to import
+    from sync.keys import parse_public_key
+
     for index, text in enumerate(settings.public_keys):
         try:
             parse_public_key(text)
