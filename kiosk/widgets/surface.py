@@ -4,9 +4,11 @@ KivyMD's cards (``MDCard``) draw a shadow, a background, a state layer and an ou
 create an offscreen buffer and a shader for a ripple at construction, and bind about 150
 properties each. With software GL every layer is a pass over the card's pixels: 24
 screen-filling KivyMD cards took 40 ms a frame to draw on 1280x800 in Mesa llvmpipe and
-5-13 ms each to make, these panels 18 ms and 0.9 ms (bench/PERFORMANCE.md). Their look is
-three colours and a radius, set in ``surface.kv`` from the app's theme, so a restyle
-changes one rule.
+5-13 ms each to make, these panels 18 ms and 0.9 ms (bench/PERFORMANCE.md). A surface's
+look is a fill, a pressed fill, an outline colour, a line width and a corner radius:
+``surface.kv`` draws them, and each kind of surface sets them from the app's theme in its
+own kv rule (buttons in ``common.kv``, topic cards in ``home.kv``), so a restyle changes
+those rules and nothing else.
 """
 from __future__ import annotations
 
