@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.clock import Clock, ClockEvent
 from kivy.metrics import dp
 
 from contentlib.model import ABOUT_ID
-from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.screens.base import BuildsAheadScreen, load_kv
 from kiosk.ui.i18n import tr
 from kiosk.ui.screen_context import ScreenContext
 from kiosk.widgets.common import set_shown
@@ -26,13 +25,12 @@ TEXT_INSET = dp(96)
 """The document's padding left and right (about.kv): the text is this much narrower."""
 
 
-class AboutScreen(KioskScreen):
+class AboutScreen(BuildsAheadScreen):
     def __init__(self, context: ScreenContext, **kwargs: Any) -> None:
-        # Off screen, the layout is built at the width it will have (this screen follows
-        # the manager's size, as the guide screen does).
+        # Off screen, the layout is built at the width it will have (BuildsAheadScreen
+        # keeps the manager's size).
         self.layouts = GuideLayouts(lambda: context.store, lambda: self.width - TEXT_INSET,
                                     capacity=2)
-        self._prepare_event: ClockEvent | None = None
         super().__init__(context, **kwargs)
 
     def on_kv_post(self, base_widget: Any) -> None:
@@ -61,22 +59,7 @@ class AboutScreen(KioskScreen):
 
     # ------------------------------------------------------------------ building ahead
 
-    def on_manager(self, _screen: Any, manager: Any) -> None:
-        if manager is not None:
-            manager.fbind("current", self._screen_changed)
-            manager.fbind("size", self._follow_manager_size)
-            self._follow_manager_size(manager, manager.size)
-
-    def _follow_manager_size(self, _manager: Any, size: Any) -> None:
-        self.size = size
-
-    def _screen_changed(self, *_args: Any) -> None:
-        # The switch happens inside a touch's handler: the layout is asked for a frame later.
-        if self._prepare_event is None:
-            self._prepare_event = Clock.schedule_once(self._prepare_after_switch, 0)
-
-    def _prepare_after_switch(self, _dt: float) -> None:
-        self._prepare_event = None
+    def after_screen_change(self) -> None:
         self.layouts.prepare([ABOUT_ID], self.context.visit.language, self.look())
 
     def before_look_change(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kivy.clock import Clock, ClockEvent
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivymd.uix.screen import MDScreen
@@ -50,3 +51,33 @@ class KioskScreen(MDScreen):
         scroller = self.ids.get("scroller")
         if scroller is not None:
             scroller.scroll_y = 1.0
+
+
+class BuildsAheadScreen(KioskScreen):
+    """A screen that builds its layouts ahead: while off screen it keeps the manager's
+    size (a screen gets its size only when shown; layouts built ahead need it before), and
+    a frame after each change of screen it calls :meth:`after_screen_change` (the change
+    happens inside a touch's handler; the work waits for the next frame)."""
+
+    _after_change_event: ClockEvent | None = None
+
+    def after_screen_change(self) -> None:
+        """Ask for what the next touches will likely need (built in idle frames)."""
+
+    def on_manager(self, _screen: Any, manager: Any) -> None:
+        if manager is not None:
+            manager.fbind("current", self._screen_changed)
+            manager.fbind("size", self._follow_manager_size)
+            self._follow_manager_size(manager, manager.size)
+            self._screen_changed()  # the first screen is shown without a change of screen
+
+    def _follow_manager_size(self, _manager: Any, size: Any) -> None:
+        self.size = size
+
+    def _screen_changed(self, *_args: Any) -> None:
+        if self._after_change_event is None:
+            self._after_change_event = Clock.schedule_once(self._after_change, 0)
+
+    def _after_change(self, _dt: float) -> None:
+        self._after_change_event = None
+        self.after_screen_change()

@@ -19,7 +19,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.core.viewmodels import matching_section, order_guides
-from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.screens.base import BuildsAheadScreen, load_kv
 from kiosk.ui.screen_context import ScreenContext
 from kiosk.widgets.document import DocumentLook, look_from_theme
 from kiosk.widgets.guide_layouts import GuideLayouts
@@ -27,7 +27,7 @@ from kiosk.widgets.guide_layouts import GuideLayouts
 load_kv(__file__)
 
 
-class GuideScreen(KioskScreen):
+class GuideScreen(BuildsAheadScreen):
     guide_id = StringProperty("")
     high_contrast = BooleanProperty(False)
     """The app's contrast setting (bound in guide.kv)."""
@@ -36,7 +36,6 @@ class GuideScreen(KioskScreen):
         # Made before the kv rule is applied: the rule sets high_contrast, whose handler uses it.
         # Off screen, a layout is built at the width of this screen (kept at the manager's).
         self.layouts = GuideLayouts(lambda: context.store, lambda: self.width)
-        self._prepare_event: Any = None
         self._home_guides: tuple[tuple[str, str], list[str]] = (("", ""), [])
         """The guides home lists, for (content store path, country)."""
         super().__init__(context, **kwargs)
@@ -99,24 +98,7 @@ class GuideScreen(KioskScreen):
             self._home_guides = (listed_for, [guide.id for guide in listed])
         self.prepare(self._home_guides[1], visit.language)
 
-    def on_manager(self, _screen: Any, manager: Any) -> None:
-        if manager is not None:
-            manager.fbind("current", self._screen_changed)
-            # A screen gets its size when first shown; layouts built ahead need it before.
-            manager.fbind("size", self._follow_manager_size)
-            self._follow_manager_size(manager, manager.size)
-            self._screen_changed()  # the first screen is shown without a change of screen
-
-    def _follow_manager_size(self, _manager: Any, size: Any) -> None:
-        self.size = size
-
-    def _screen_changed(self, *_args: Any) -> None:
-        # The switch happens inside a touch's handler: the list is made a frame later.
-        if self._prepare_event is None:
-            self._prepare_event = Clock.schedule_once(self._prepare_after_switch, 0)
-
-    def _prepare_after_switch(self, _dt: float) -> None:
-        self._prepare_event = None
+    def after_screen_change(self) -> None:
         self.prepare_home_guides()
 
     # ------------------------------------------------------------------ fonts and colours
