@@ -62,14 +62,16 @@ class HomeScreen(KioskScreen):
         self._country_button.bind(
             on_release=lambda _b: self.context.intents.open_screen("countries"))
         self.ids.country_slot.add_widget(self._country_button)
+        self._cards_wanted: int | None = None
         self._filling = IdleFilling(self._make_one_card)
 
     def _make_one_card(self) -> bool:
         """One more card, while the pool cannot yet show the host country's home."""
-        context = self.context
-        wanted = len(home_topics(context.store, context.visit.language,
-                                 context.settings.host_country))
-        if len(self._cards) >= wanted:
+        if self._cards_wanted is None:  # asked once, not in every idle frame
+            context = self.context
+            self._cards_wanted = len(home_topics(context.store, context.visit.language,
+                                                 context.settings.host_country))
+        if len(self._cards) >= self._cards_wanted:
             return False
         self._card(len(self._cards))
         return True

@@ -50,6 +50,7 @@ class LinksScreen(KioskScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._entries: list[LinkEntry] = []
+        self._views_ahead: list[LinkView] | None = None
         self._filling = IdleFilling(self._make_one_entry)
 
     @property
@@ -60,8 +61,11 @@ class LinksScreen(KioskScreen):
     def _make_one_entry(self) -> bool:
         """One more entry, filled in (its QR code made), while the pool cannot yet show
         the host country's links."""
-        context = self.context
-        views = links_view(context.store, context.visit.language, context.settings.host_country)
+        if self._views_ahead is None:  # asked once, not in every idle frame
+            context = self.context
+            self._views_ahead = links_view(context.store, context.visit.language,
+                                           context.settings.host_country)
+        views = self._views_ahead
         if len(self._entries) >= len(views):
             return False
         entry = LinkEntry()
