@@ -45,6 +45,7 @@ from kiosk.ui.probe import ProbeWriter, visible_at
 from kiosk.ui.read_aloud import ReadAloud
 from kiosk.ui.screen_context import AdminServices, ScreenContext
 from kiosk.ui.screen_set import ScreenSet
+from kiosk.ui.theme import PALETTE, KioskTheme
 from kiosk.ui.ui_errors import UiErrorHandler
 from kiosk.ui.visit_usage import VisitUsage
 from kiosk.ui.window_policy import WindowPolicy
@@ -103,11 +104,10 @@ class KioskApp(MDApp):
         self.ui_errors = 0
         """Errors caught on the UI loop since start (kiosk.ui.ui_errors); each ended a visit."""
         self.error_handler = UiErrorHandler(self, ErrorBudget())
-        # Set before MDApp computes the colour scheme (when it starts running): each
-        # computation takes about 0.16 s, and a palette set in build() meant a second one.
-        self.theme_cls.theme_style_switch_animation = False  # switch at once, not over frames
-        self.theme_cls.theme_style = "Light"
-        self.theme_cls.primary_palette = "Darkblue"
+        # The scheme's colours come from a table (kiosk.ui.theme); set before MDApp sets
+        # them when it starts running, so that the start sets them only once.
+        self.theme_cls = KioskTheme(theme_style_switch_animation=False,  # switch at once
+                                    theme_style="Light", primary_palette=PALETTE)
 
     def build(self) -> KioskRoot:
         self.store = ContentStore(ensure_cache(self.data_dir, self.content_dir))
