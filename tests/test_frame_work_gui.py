@@ -252,3 +252,41 @@ def test_the_about_text_is_built_ahead_and_shown_again_as_it_was(app: KioskApp) 
     tap(app.root.ids.home_button)
     tap(app.screens["home"].ids.about_button)
     assert list(about.ids.about_text.children) == [layout.root]
+
+
+def test_the_first_frame_comes_before_anything_the_attract_screen_does_not_need(tmp_path: Path) -> None:
+    """The start builds the attract screen and draws it; the usage counters (sqlite-utils),
+    the update worker (a thread, and the signature code) and the other screens come in
+    the frames after it."""
+    from gui_support import seed_data_dir
+    from sync.keys import generate_key_file
+
+    public = generate_key_file(tmp_path / "key")
+    config = parse_config(
+        '[kiosk]\nhost_country = "IT"\nlanguages = ["en", "el"]\n'
+        f'[sync]\nsource = "{tmp_path / "source"}"\npublic_keys = ["{public}"]\ninterval_seconds = 3600\n'
+    )
+    seed_data_dir(tmp_path / "data", None)
+    app = KioskApp(config, tmp_path / "data")
+    EventLoop.ensure_window()
+    state_at_first_draw: list[tuple[Any, ...]] = []
+
+    def first_draw(*_args: Any) -> None:
+        if not state_at_first_draw:
+            state_at_first_draw.append((
+                [screen.name for screen in app.screens.built()],
+                app.usage_store, app.sync_worker, app.manager.current,
+            ))
+
+    Window.fbind("on_flip", first_draw)
+    try:
+        app._run_prepare()
+        advance_frames(1)
+        assert state_at_first_draw == [(["attract"], None, None, "attract")]
+        advance_frames(len(app.screens) + 2)
+        assert app.usage_store is not None
+        assert app.sync_worker is not None and app.sync_worker.thread.is_alive()
+        assert app.screens.complete
+    finally:
+        Window.funbind("on_flip", first_draw)
+        stop_app(app)

@@ -20,7 +20,8 @@ from conftest import ROOT
 from kiosk.config import ConfigError, parse_config
 from kiosk.ops.health import HealthSnapshot, HeartbeatSender, render_metrics, seconds_since, write_metrics
 from kiosk.ops.logs import setup_logging
-from kiosk.ops.usage import UsageStore, VisitTally, counts_to_csv
+from kiosk.core.visit_tally import VisitTally
+from kiosk.ops.usage import UsageStore, counts_to_csv
 from kiosk.ops.watchdog import SystemdNotifier
 
 

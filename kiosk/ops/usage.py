@@ -1,6 +1,6 @@
 """Usage figures for the project partners: per-day counts, never a record of one visit.
 
-During a visit the app keeps a :class:`VisitTally` in memory only. When the visit ends,
+During a visit the app keeps a :class:`~kiosk.core.visit_tally.VisitTally` in memory only. When the visit ends,
 :meth:`UsageStore.add_visit` adds it to per-day counters in ``usage.db`` and the tally is
 dropped, so the database holds sums (day, metric, key, count) and nothing else: no time
 finer than a day, no order of screens, no way to tell one visit from another. The table
@@ -10,23 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from kiosk.core.visit_tally import VISITS, VisitTally
+
 USAGE_FILE = "usage.db"
 CSV_COLUMNS = ("date", "metric", "key", "count")
-
-VISITS = "visits"
-VISITS_BY_LANGUAGE = "visits_by_language"
-GUIDE_VIEWS = "guide_views"
-QUIZZES_FINISHED = "quizzes_finished"
-QUIZ_SCORES = "quiz_scores"
-"""Key: ``"<correct>/<questions>"``; the count is how many finished quizzes scored that."""
 
 migrations = Migrations("kiosk-usage")
 
@@ -39,36 +33,6 @@ def m001_daily_counts(db: sqlite_utils.Database) -> None:
         " count INTEGER NOT NULL CHECK (count >= 0),"
         " PRIMARY KEY (day, metric, key)) WITHOUT ROWID"
     )
-
-
-@dataclass
-class VisitTally:
-    """What one visit did, held in memory until the visit ends, then added and dropped."""
-
-    languages: set[str] = field(default_factory=set)
-    guide_views: Counter[str] = field(default_factory=Counter)
-    quiz_scores: list[tuple[int, int]] = field(default_factory=list)
-
-    def language_chosen(self, code: str) -> None:
-        self.languages.add(code)
-
-    def guide_viewed(self, guide_id: str) -> None:
-        self.guide_views[guide_id] += 1
-
-    def quiz_finished(self, correct: int, questions: int) -> None:
-        self.quiz_scores.append((correct, questions))
-
-    def increments(self) -> Counter[tuple[str, str]]:
-        """The (metric, key) counters this visit adds to its day."""
-        counts: Counter[tuple[str, str]] = Counter({(VISITS, ""): 1})
-        for code in self.languages:
-            counts[(VISITS_BY_LANGUAGE, code)] += 1
-        for guide_id, views in self.guide_views.items():
-            counts[(GUIDE_VIEWS, guide_id)] += views
-        for correct, questions in self.quiz_scores:
-            counts[(QUIZZES_FINISHED, "")] += 1
-            counts[(QUIZ_SCORES, f"{correct}/{questions}")] += 1
-        return counts
 
 
 @dataclass(frozen=True)

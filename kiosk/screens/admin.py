@@ -122,7 +122,7 @@ class AdminScreen(KioskScreen):
         if not bundles:
             self.message = tr._("No content bundle found on a USB stick.")
             return
-        worker = self.services.sync_worker
+        worker = self.services.current_sync_worker()
         if worker is None:
             self.message = tr._("No public key is set in the config, so no bundle can be trusted.")
             return
@@ -141,7 +141,7 @@ class AdminScreen(KioskScreen):
         """Write the per-day usage counters as CSV to the first USB stick found."""
         from sync.usb import find_export_folder
 
-        store = self.services.usage_store
+        store = self.services.current_usage_store()
         folder = find_export_folder(self.usb_roots, need_mount=self.usb_roots is None)
         if folder is None or store is None:
             self.message = tr._("No USB stick found.")

@@ -17,6 +17,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
+from kivy.clock import Clock, ClockEvent
+from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.metrics import sp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
@@ -33,7 +35,6 @@ from kiosk.core.session import IdlePolicy
 from kiosk.core.speech import Speaker
 from kiosk.core.visit import HOME, Route, Visit, route
 from kiosk.ops.health import HealthSnapshot
-from kiosk.ops.usage import UsageStore
 from kiosk.ui.appearance import BASE_FONTS, Appearance
 from kiosk.ui.collector import BetweenVisits
 from kiosk.ui.content_sync import ContentSync
@@ -104,6 +105,7 @@ class KioskApp(MDApp):
         self.ui_errors = 0
         """Errors caught on the UI loop since start (kiosk.ui.ui_errors); each ended a visit."""
         self.error_handler = UiErrorHandler(self, ErrorBudget())
+        self._start_event: ClockEvent | None = None
         # The scheme's colours come from a table (kiosk.ui.theme); set before MDApp sets
         # them when it starts running, so that the start sets them only once.
         self.theme_cls = KioskTheme(theme_style_switch_animation=False,  # switch at once
@@ -116,13 +118,11 @@ class KioskApp(MDApp):
         self.secret_gesture = SecretTapGesture(self.clock)
         lockout_file = self.data_dir / LOCKOUT_FILE_NAME
         self.admin_gate = AdminGate(settings.admin_pin_hash, self.clock, lockout_file)
-        usage_store = UsageStore(self.data_dir) if self.usage_enabled else None
-        self.visit_usage = VisitUsage(usage_store, lambda: self.today())
+        self.visit_usage = VisitUsage(None, lambda: self.today())  # its store: after the first frame
         self.content_sync = ContentSync(self.kiosk_config.sync, self.data_dir,
                                         lambda result, error: self.sync_finished(result, error))
         root = KioskRoot()
         self.collector = BetweenVisits(lambda: self.in_visit)
-        self.content_sync.start()
         self._build_screens(root.ids.screens)
         policy = IdlePolicy(self.clock, settings.idle_timeout, settings.warning_seconds)
         self.idle = IdleWatch(policy, root, self.end_visit)
@@ -137,13 +137,31 @@ class KioskApp(MDApp):
         self.error_handler.install()
         for part in self._parts:
             part.install()
+        Window.fbind("on_flip", self._first_frame_shown)
         return root
+
+    def _first_frame_shown(self, *_args: Any) -> None:
+        Window.funbind("on_flip", self._first_frame_shown)
+        # In the next frame's clock tick, not inside this flip.
+        self._start_event = Clock.schedule_once(lambda _dt: self.start_after_first_frame(), 0)
+
+    def start_after_first_frame(self) -> None:
+        """Start what the attract screen does not need, once it is on screen: the usage
+        counters (sqlite-utils), the update worker (its thread and the signature code)
+        and the other screens, one per idle frame."""
+        if self.usage_enabled and self.visit_usage.store is None:
+            from kiosk.ops.usage import UsageStore
+
+            self.visit_usage.store = UsageStore(self.data_dir)
+        if self.content_sync.worker is None:
+            self.content_sync.start()
+        self.screens.build_rest_in_idle_frames()
 
     def _build_screens(self, manager: Any) -> None:
         manager.transition = InstantTransition()
         admin = AdminServices(
-            gate=self.admin_gate, sync_worker=self.content_sync.worker,
-            usage_store=self.visit_usage.store, exit_app=self.exit_kiosk,
+            gate=self.admin_gate, current_sync_worker=lambda: self.content_sync.worker,
+            current_usage_store=lambda: self.visit_usage.store, exit_app=self.exit_kiosk,
             content_applied=lambda result: self.sync_finished(result, None),
         )
         self.screen_context = ScreenContext(
@@ -154,9 +172,11 @@ class KioskApp(MDApp):
         self.screens = ScreenSet(self.screen_context, manager, self.collector.freeze_start_up)
         self.screens["attract"]  # the only screen built before the first frame
         manager.current = "attract"
-        self.screens.build_rest_after_first_frame()
 
     def on_stop(self) -> None:
+        Window.funbind("on_flip", self._first_frame_shown)
+        if self._start_event is not None:
+            self._start_event.cancel()
         self.error_handler.remove()
         if self.in_visit:
             self.visit_usage.record(self.visit.language)

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kivy.clock import Clock
 from kivy.core.window import Window
@@ -26,8 +26,10 @@ from kiosk.ops.health import (
     utc_now_iso,
     write_metrics,
 )
-from kiosk.ops.usage import UsageStore
 from kiosk.ops.watchdog import SystemdNotifier
+
+if TYPE_CHECKING:
+    from kiosk.ops.usage import UsageStore
 
 log = logging.getLogger(__name__)
 

@@ -48,10 +48,12 @@ class AdminServices:
 
     gate: AdminGate
     """Checks the PIN and keeps the lockout after wrong ones."""
-    sync_worker: SyncWorker | None
-    """Applies a USB bundle with the same checks as a download; None without trusted keys."""
-    usage_store: UsageStore | None
-    """The per-day usage counters (None when counting is off)."""
+    current_sync_worker: Callable[[], SyncWorker | None]
+    """The worker that applies a USB bundle with the same checks as a download; None
+    without trusted keys, and until the app has started it after its first frame."""
+    current_usage_store: Callable[[], UsageStore | None]
+    """The per-day usage counters; None when counting is off, and until the app opens
+    them after its first frame."""
     content_applied: Callable[[SyncResult], None]
     """Tells the app a bundle was applied (it switches to it between visits)."""
     exit_app: Callable[[], None]

@@ -1,8 +1,9 @@
 """The app's screens, built when first needed so that the attract screen is drawn sooner.
 
 Only the first screen (attract) is built before the first frame. The others are built
-one per idle frame once that frame is on screen, in the order a visit needs them (language, home, guide,
-...), and never while a finger is on the screen; a screen asked for before its turn is
+one per idle frame once the app asks (:meth:`ScreenSet.build_rest_in_idle_frames`, after
+that frame is on screen), in the order a visit needs them (language, home, guide, ...),
+and never while a finger is on the screen; a screen asked for before its turn is
 built at once. Each screen is built once and then only updated.
 """
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kivy.clock import Clock, ClockEvent
-from kivy.core.window import Window
 
 from kiosk.screens import SCREENS
 from kiosk.widgets.touch_state import finger_on_screen
@@ -71,16 +71,6 @@ class ScreenSet(Mapping[str, "KioskScreen"]):
     def complete(self) -> bool:
         return len(self._built) == len(SCREENS)
 
-    def build_rest_after_first_frame(self) -> None:
-        """Build the other screens in idle frames, from the frame after the first one shown
-        (Kivy runs what is scheduled before it draws: scheduling now would delay the first
-        frame by a screen)."""
-        Window.fbind("on_flip", self._first_frame_shown)
-
-    def _first_frame_shown(self, *_args: Any) -> None:
-        Window.funbind("on_flip", self._first_frame_shown)
-        self.build_rest_in_idle_frames()
-
     def build_rest_in_idle_frames(self) -> None:
         """Build the screens not built yet, one per frame, from the next frame on."""
         if self._event is None and not self.complete:
@@ -92,7 +82,6 @@ class ScreenSet(Mapping[str, "KioskScreen"]):
             self[name]
 
     def cancel(self) -> None:
-        Window.funbind("on_flip", self._first_frame_shown)
         if self._event is not None:
             self._event.cancel()
             self._event = None

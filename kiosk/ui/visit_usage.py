@@ -5,14 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from kiosk.ops.usage import UsageStore, VisitTally
+from kiosk.core.visit_tally import VisitTally
+
+if TYPE_CHECKING:
+    from kiosk.ops.usage import UsageStore
 
 log = logging.getLogger(__name__)
 
 
 class VisitUsage:
-    """This visit's tally, and the store of per-day counts it is added to (None: counting off)."""
+    """This visit's tally, and the store of per-day counts it is added to (None: counting
+    off, or not opened yet: the app opens it after its first frame)."""
 
     def __init__(self, store: UsageStore | None, today: Callable[[], date]) -> None:
         self.store = store
