@@ -119,16 +119,22 @@ def idle_until(condition: Callable[[], bool], frames: int = 200, what: str = "",
         count += 1
 
 
-def scroll_into_view(widget: Any) -> None:
-    """Scroll every ScrollView above ``widget`` so that it is on screen, as a visitor would."""
+def scroll_into_view(widget: Any) -> bool:
+    """Scroll every ScrollView above ``widget`` so that it is on screen, as a visitor would;
+    True if any of them moved."""
     from kivy.uix.scrollview import ScrollView
 
+    moved = False
     node = widget.parent
     while node is not None and node is not node.parent:
         if isinstance(node, ScrollView):
+            before = (node.scroll_x, node.scroll_y)
             node.scroll_to(widget, padding=20, animate=False)
-            advance_frames(2)
+            if (node.scroll_x, node.scroll_y) != before:
+                moved = True
+                advance_frames(2)
         node = node.parent
+    return moved
 
 
 # KivyMD binds every hover-capable widget it creates to Window.mouse_pos and never unbinds;
@@ -183,11 +189,12 @@ def release_scroll_taps() -> None:
         event.timeout = 0
 
 
-# After a tap: SETTLE_SECONDS of Kivy's clock pass over the first frames (KivyMD's ripple,
-# 0.45 s in, 0.1 s held, 0.375 s out, ends; as do screen transitions and anything else the
-# tap started on the clock), then at least SETTLE_FRAMES frames in all, for layouts that
-# take several frames to settle (nested heights follow text that wraps).
-SETTLE_FRAMES = 10
+# After a tap: SETTLE_SECONDS of Kivy's clock pass over SETTLE_FRAMES frames, so that
+# whatever the tap started on the clock (a ScrollView's delayed release, the attract
+# cycle, a check a quarter of a second later) has run. Screens change at once and nothing
+# animates; a tap on a widget that is still moving waits for it (tap() ->
+# wait_until_placed), and tests that check a layout wait for it to be still.
+SETTLE_FRAMES = 4
 SETTLE_SECONDS = 2.0
 
 
@@ -262,10 +269,9 @@ class QueuedTouches:
 def tap(widget: Any, frames: int = SETTLE_FRAMES) -> None:
     """Touch down and up at the widget's centre, through the window's event loop, once
     it has settled on screen (a tap at a widget that is off screen is a test error)."""
-    advance_frames(2)
     wait_until_placed(widget)
-    scroll_into_view(widget)
-    wait_until_placed(widget)
+    if scroll_into_view(widget):
+        wait_until_placed(widget)
     x, y = widget.to_window(*widget.center)
     window = EventLoop.window
     if not (0 <= x < window.width and 0 <= y < window.height):

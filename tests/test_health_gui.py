@@ -14,7 +14,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from gui_support import FakeClock, advance_frames, start_app, stop_app, tap, wait_idle_checks  # noqa: I001
+from gui_support import (  # noqa: I001
+    FakeClock, advance_frames, idle_until, start_app, stop_app, tap, wait_idle_checks,
+)
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import CONTENT, CONTENT_VERSION, ROOT
@@ -93,8 +95,11 @@ def test_watchdog_pings_come_from_the_ui_loop_and_stop_when_it_freezes(
         return received
 
     try:
+        # The frames right after the first build the other screens; time the steady loop.
+        started: list[bytes] = []
+        idle_until(lambda: not started.extend(drain()) and app.screens.complete, what="start-up")
         alive = run_frames(1.0)
-        assert any(m.startswith(b"READY=1") for m in alive)  # after the first frame
+        assert any(m.startswith(b"READY=1") for m in started + alive)  # after the first frame
         assert alive.count(b"WATCHDOG=1") >= 5
         # Freeze the UI loop: no frame runs for 1 s (5 ping intervals).
         time.sleep(1.0)

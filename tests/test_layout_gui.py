@@ -387,7 +387,7 @@ def test_the_language_grid_fills_the_reach_band_on_a_portrait_pedestal(tmp_path:
 
 def test_every_home_card_shows_the_icon_of_its_guide(tmp_path: Path) -> None:
     from kivymd.icon_definitions import md_icons
-    from kivymd.uix.label import MDIcon
+    from kiosk.widgets.common import IconLabel
 
     structure = yaml.safe_load((CONTENT / "structure.yaml").read_text(encoding="utf-8"))
     icons = {g["id"]: g["icon"] for g in structure["guides"]}
@@ -400,7 +400,7 @@ def test_every_home_card_shows_the_icon_of_its_guide(tmp_path: Path) -> None:
             assert len(cards) >= 8
             for card in cards:
                 assert card.icon == icons[card.guide_id], card.guide_id
-                shown = [w for w in card.walk(restrict=True) if isinstance(w, MDIcon)]
+                shown = [w for w in card.walk(restrict=True) if isinstance(w, IconLabel)]
                 assert len(shown) == 1, card.guide_id
                 icon = shown[0]
                 assert icon.text == md_icons[icons[card.guide_id]] and icon.font_name == "Icons"

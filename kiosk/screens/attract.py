@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import ColorProperty, NumericProperty, StringProperty
 
 from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
@@ -22,6 +22,7 @@ class AttractScreen(KioskScreen):
     prompt = StringProperty("")
     tagline = StringProperty("")
     language_index = NumericProperty(0)
+    fill_color = ColorProperty((0, 0, 0, 0))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

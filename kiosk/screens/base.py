@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from kivy.clock import Clock, ClockEvent
 from kivy.lang import Builder
 from kivy.properties import StringProperty
-from kivymd.uix.screen import MDScreen
+from kivy.uix.screenmanager import Screen
 
 from kiosk.widgets.reach import REACH
 
@@ -25,7 +25,7 @@ def load_kv(module_file: str) -> None:
     Builder.load_file(str(Path(module_file).with_suffix(".kv")), encoding="utf-8")
 
 
-class KioskScreen(MDScreen):
+class KioskScreen(Screen):
     title = StringProperty("")
     """Shown in the top bar; set by :meth:`refresh` in the visitor's language."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
-from kivymd.uix.boxlayout import MDBoxLayout
+from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.i18n import tr
 from kiosk.screens.base import KioskScreen, load_kv
@@ -21,7 +21,7 @@ from kiosk.widgets.idle_filling import IdleFilling
 load_kv(__file__)
 
 
-class LinkEntry(MDBoxLayout):
+class LinkEntry(BoxLayout):
     """One link: the not-translated note if needed, a card with the QR code, the link's
     name and its address, then what the page is about (layout in links.kv)."""
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from kivy.metrics import dp
 from kivy.properties import StringProperty
-from kivymd.uix.boxlayout import MDBoxLayout
 
 from kiosk.ui.i18n import tr
 from kiosk.core.keyboards import layout_for
@@ -18,6 +17,7 @@ from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.core.viewmodels import search_view
 from kiosk.widgets.common import KioskButton, MarkupLabel
 from kiosk.widgets.idle_filling import IdleFilling
+from kiosk.widgets.surface import FitHeightBox
 
 load_kv(__file__)
 
@@ -30,7 +30,7 @@ class SearchScreen(KioskScreen):
         super().__init__(*args, **kwargs)
         self._layout_lang = ""
         self._rows: list[tuple[KioskButton, MarkupLabel]] = []
-        self._lines: list[tuple[MDBoxLayout, list[KioskButton]]] = []
+        self._lines: list[tuple[FitHeightBox, list[KioskButton]]] = []
         """Rows of letter keys, each with every key it has ever held."""
         self.keys: dict[str, KioskButton] = {}
         """The keys shown now: each letter of the layout, and "space", "delete", "clear"."""
@@ -100,10 +100,10 @@ class SearchScreen(KioskScreen):
                 box.add_widget(line)
         self._layout_lang = lang
 
-    def _line(self, index: int) -> tuple[MDBoxLayout, list[KioskButton]]:
+    def _line(self, index: int) -> tuple[FitHeightBox, list[KioskButton]]:
         """The ``index``-th row of keys, made the first time it is needed."""
         while len(self._lines) <= index:
-            self._lines.append((MDBoxLayout(spacing=dp(8), adaptive_height=True), []))
+            self._lines.append((FitHeightBox(spacing=dp(8)), []))
         return self._lines[index]
 
     def type(self, text: str) -> None:

@@ -17,8 +17,6 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
-from kivy.clock import Clock, ClockEvent
-from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.metrics import sp
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
@@ -37,6 +35,7 @@ from kiosk.core.visit import HOME, Route, Visit, route
 from kiosk.ops.health import HealthSnapshot
 from kiosk.ui.appearance import BASE_FONTS, Appearance
 from kiosk.ui.collector import BetweenVisits
+from kiosk.ui.first_frame import AfterFirstFrame
 from kiosk.ui.content_sync import ContentSync
 from kiosk.ui.frame import KioskRoot
 from kiosk.ui.health_wiring import HealthWiring
@@ -49,7 +48,7 @@ from kiosk.ui.screen_set import ScreenSet
 from kiosk.ui.theme import PALETTE, KioskTheme
 from kiosk.ui.ui_errors import UiErrorHandler
 from kiosk.ui.visit_usage import VisitUsage
-from kiosk.ui.window_policy import WindowPolicy
+from kiosk.ui.window_policy import NoSettingsPanel, WindowPolicy
 from kiosk.widgets.instant_transition import InstantTransition
 
 Builder.load_file(str(Path(__file__).with_name("app.kv")), encoding="utf-8")
@@ -66,9 +65,7 @@ def _font(name: str) -> NumericProperty:
     return NumericProperty(sp(BASE_FONTS[name]))
 
 
-class KioskApp(MDApp):
-    use_kivy_settings = False
-    """Kivy's own settings panel is never offered (see :meth:`open_settings`)."""
+class KioskApp(NoSettingsPanel, MDApp):
     screen_title = StringProperty("")
     in_visit = BooleanProperty(False)
     notice = StringProperty("")
@@ -105,7 +102,6 @@ class KioskApp(MDApp):
         self.ui_errors = 0
         """Errors caught on the UI loop since start (kiosk.ui.ui_errors); each ended a visit."""
         self.error_handler = UiErrorHandler(self, ErrorBudget())
-        self._start_event: ClockEvent | None = None
         # The scheme's colours come from a table (kiosk.ui.theme); set before MDApp sets
         # them when it starts running, so that the start sets them only once.
         self.theme_cls = KioskTheme(theme_style_switch_animation=False,  # switch at once
@@ -132,18 +128,13 @@ class KioskApp(MDApp):
         self.health = HealthWiring(self.kiosk_config.health, self)
         window = WindowPolicy(self.go_back, lambda: self.in_visit, lambda: self.allow_exit)
         probe = ProbeWriter.from_environment(self)
-        parts = (self.idle, self.appearance, window, self.health, self.collector, probe)
+        later = AfterFirstFrame(self.start_after_first_frame)
+        parts = (self.idle, self.appearance, window, self.health, self.collector, later, probe)
         self._parts: list[AppPart] = [part for part in parts if part is not None]
         self.error_handler.install()
         for part in self._parts:
             part.install()
-        Window.fbind("on_flip", self._first_frame_shown)
         return root
-
-    def _first_frame_shown(self, *_args: Any) -> None:
-        Window.funbind("on_flip", self._first_frame_shown)
-        # In the next frame's clock tick, not inside this flip.
-        self._start_event = Clock.schedule_once(lambda _dt: self.start_after_first_frame(), 0)
 
     def start_after_first_frame(self) -> None:
         """Start what the attract screen does not need, once it is on screen: the usage
@@ -174,9 +165,6 @@ class KioskApp(MDApp):
         manager.current = "attract"
 
     def on_stop(self) -> None:
-        Window.funbind("on_flip", self._first_frame_shown)
-        if self._start_event is not None:
-            self._start_event.cancel()
         self.error_handler.remove()
         if self.in_visit:
             self.visit_usage.record(self.visit.language)
@@ -315,19 +303,3 @@ class KioskApp(MDApp):
         """End the program (the staff exit, after the PIN)."""
         self.allow_exit = True
         self.stop()
-
-    # Kivy calls these on the app (F1 in every Kivy app). Its settings panel would let anyone
-    # at the keyboard change and save Kivy's configuration (rotation, cursor, full screen,
-    # keyboard mode), which kiosk.ui.launcher.configure_kivy fixes and never writes.
-
-    def open_settings(self, *_args: Any) -> bool:
-        """Refuse to open Kivy's settings panel: a visitor may change their visit only."""
-        return False
-
-    def display_settings(self, _settings: Any) -> bool:
-        """Refuse to show any settings panel (the kiosk never creates one)."""
-        return False
-
-    def close_settings(self, *_args: Any) -> bool:
-        """There is never a settings panel to close."""
-        return False

@@ -4,7 +4,7 @@ Every key is consumed by :class:`WindowPolicy`, so no handler bound before it (K
 debug modules) nor the window's own (Esc closes it) ever sees one; Esc (the Android back
 key) goes back during a visit. A close request (Alt+F4 through a window manager) is
 refused until the staff exit allows it. Kivy's own settings panel is refused by the app
-class itself, where Kivy looks for it (``KioskApp.open_settings``).
+class itself, where Kivy looks for it (:class:`NoSettingsPanel`, a base of ``KioskApp``).
 """
 from __future__ import annotations
 
@@ -15,6 +15,28 @@ from kivy.core.window import Window
 
 ESCAPE_KEYS = {27}  # Esc on a keyboard, the back key on Android
 """The only keys the kiosk acts on (Back, within a visit); every other key is ignored."""
+
+
+class NoSettingsPanel:
+    """For the app class: Kivy calls these on the app (F1 in every Kivy app). Its settings
+    panel would let anyone at the keyboard change and save Kivy's configuration (rotation,
+    cursor, full screen, keyboard mode), which kiosk.ui.launcher.configure_kivy fixes and
+    never writes."""
+
+    use_kivy_settings = False
+    """Kivy's own settings panel is never offered."""
+
+    def open_settings(self, *_args: Any) -> bool:
+        """Refuse to open Kivy's settings panel: a visitor may change their visit only."""
+        return False
+
+    def display_settings(self, _settings: Any) -> bool:
+        """Refuse to show any settings panel (the kiosk never creates one)."""
+        return False
+
+    def close_settings(self, *_args: Any) -> bool:
+        """There is never a settings panel to close."""
+        return False
 
 
 class WindowPolicy:

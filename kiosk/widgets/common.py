@@ -47,6 +47,13 @@ class KioskLabel(Label):
     """A band of colour behind the text (padding included); transparent: none."""
 
 
+class IconLabel(Label):
+    """One glyph of the Material Design icon font that KivyMD ships ("Icons"), by its name
+    (``icon``, e.g. ``"vote"``); an unknown name shows nothing. Its colour is ``color``."""
+
+    icon = StringProperty("")
+
+
 class MarkupLabel(KioskLabel):
     """A :class:`KioskLabel` with Kivy markup on, for text with formatting inside it.
 

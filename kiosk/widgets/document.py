@@ -28,7 +28,6 @@ from kivy.metrics import dp
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.image import Image
 from kivy.uix.widget import Widget
-from kivymd.uix.boxlayout import MDBoxLayout
 
 from contentlib.images import check_image_header
 from contentlib.model import Block
@@ -37,7 +36,7 @@ from kiosk.core.markup import escape_markup, spans_to_markup
 from kiosk.core.viewmodels import GuideView
 from kiosk.ui.i18n import tr
 from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
-from kiosk.widgets.surface import Surface
+from kiosk.widgets.surface import FitHeightBox, Surface
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
 
@@ -108,7 +107,7 @@ def link_card(url: str, line_color: Sequence[float]) -> Surface:
         line_color=line_color,
     )
     card.add_widget(QRCodeImage(data=url))
-    text_box = MDBoxLayout(orientation="vertical", adaptive_height=True, spacing=dp(8))
+    text_box = FitHeightBox(orientation="vertical", spacing=dp(8))
     text_box.pos_hint = {"center_y": 0.5}
     address = KioskLabel(text=url)
     address.probe_id = "link-address"
@@ -179,9 +178,9 @@ def image_description(alt: str) -> KioskLabel:
     return label
 
 
-def list_row(marker: str, entry: str) -> MDBoxLayout:
+def list_row(marker: str, entry: str) -> FitHeightBox:
     """One item of a bullet or numbered list: the marker beside the item's text."""
-    row = MDBoxLayout(adaptive_height=True, spacing=dp(12))
+    row = FitHeightBox(spacing=dp(12))
     bullet = KioskLabel(text=marker, size_hint_x=None, width=dp(44), halign="right")
     bullet.pos_hint = {"top": 1}  # beside the first line of a wrapped item
     row.add_widget(bullet)

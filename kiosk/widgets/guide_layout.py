@@ -14,11 +14,11 @@ from typing import Any
 
 from kivy.metrics import dp
 from kivy.uix.widget import Widget
-from kivymd.uix.boxlayout import MDBoxLayout
 
 from kiosk.core.viewmodels import GuideView
 from kiosk.widgets.document import DocumentLook, Part, add_part
 from kiosk.widgets.release import release_tree
+from kiosk.widgets.surface import FitHeightBox
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,12 @@ class LayoutKey:
             other.language, other.store_path, other.look)
 
 
-class DocumentColumn(MDBoxLayout):
+class DocumentColumn(FitHeightBox):
     """The vertical box a guide is rendered into; it is as high as its content."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             orientation="vertical",
-            adaptive_height=True,
             padding=(dp(48), dp(24), dp(48), dp(48)),
             spacing=dp(16),
             **kwargs,

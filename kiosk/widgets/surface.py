@@ -76,4 +76,16 @@ class TappableSurface(ButtonBehavior, Surface):
         self.drawn_fill = self.pressed_color if pressed else self.fill_color
 
 
+class Panel(BoxLayout):
+    """A box filled with one flat colour, square-cornered: the bars, the window's
+    background. (A :class:`Surface` draws rounded corners and an outline.)"""
+
+    fill_color = ColorProperty((0, 0, 0, 0))
+
+
+class FitHeightBox(BoxLayout):
+    """A box as tall as what it holds (its kv rule: ``height: self.minimum_height``), for
+    columns of text made in Python; in kv files the two lines are written out."""
+
+
 Builder.load_file(str(Path(__file__).with_suffix(".kv")), encoding="utf-8")
