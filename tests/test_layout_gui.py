@@ -385,6 +385,40 @@ def test_the_language_grid_fills_the_reach_band_on_a_portrait_pedestal(tmp_path:
         assert len({round(b.width) for b in buttons}) == 1
 
 
+def emblem_of(screen: Any) -> Any:
+    from kivy.uix.image import Image
+
+    found = [w for w in screen.walk(restrict=True)
+             if isinstance(w, Image) and w.source.endswith("kiosk-logo.png")]
+    assert len(found) == 1, screen.name
+    return found[0]
+
+
+def test_the_room_above_the_reach_band_shows_the_emblem_on_a_portrait_pedestal(tmp_path: Path) -> None:
+    """Screens whose targets keep to the lower part of a tall screen show the kiosk's
+    emblem above them (nothing to touch there), not a screen-high empty area; a landscape
+    desk screen, all of it within reach, has no room for it."""
+    band = reach_rows(PEDESTAL, PORTRAIT)
+    with running(PEDESTAL, tmp_path, PORTRAIT) as (app, _clock):
+        start_visit(app, "en")
+        for name, show in (("home", app.go_home), ("quiz", lambda: app.open_screen("quiz", restart=True)),
+                           ("search", lambda: app.open_screen("search"))):
+            show()
+            settle_layout(app)
+            emblem = emblem_of(app.screens[name])
+            x, bottom, right, top = window_rect(emblem)
+            assert emblem.opacity == 1 and emblem.norm_image_size[1] >= 120, name
+            targets_top = window_rect(app.screens[name].ids.scroller)[3]
+            assert bottom >= targets_top - 1, (name, bottom, targets_top)  # above the targets
+            assert top > band[1], (name, top, band)  # reaching into the room out of reach
+    with running(DESK, tmp_path, LANDSCAPE) as (app, _clock):
+        start_visit(app, "en")
+        for name, show in (("home", app.go_home), ("quiz", lambda: app.open_screen("quiz", restart=True))):
+            show()
+            settle_layout(app)
+            assert emblem_of(app.screens[name]).opacity == 0, name
+
+
 def test_every_home_card_shows_the_icon_of_its_guide(tmp_path: Path) -> None:
     from kivymd.icon_definitions import md_icons
     from kiosk.widgets.common import IconLabel
