@@ -100,7 +100,6 @@ class FakeClock:
 def advance_frames(count: int = 3) -> None:
     for _ in range(count):
         EventLoop.idle()
-    forget_discarded_hover_widgets()
 
 
 def idle_until(condition: Callable[[], bool], frames: int = 200, what: str = "",
@@ -135,30 +134,6 @@ def scroll_into_view(widget: Any) -> bool:
                 advance_frames(2)
         node = node.parent
     return moved
-
-
-# KivyMD binds every hover-capable widget it creates to Window.mouse_pos and never unbinds;
-# Kivy drops the bindings of widgets that are gone only when mouse_pos is dispatched, and
-# until then every new binding is checked against all the old ones. On the kiosk every touch
-# moves the pointer; tests that open screens without touching would pile up tens of
-# thousands of dead bindings in one test process and make every later widget slower to
-# build (the whole-EU guide test took ten minutes, the tests after it slowed down too).
-_pointer_bindings = [0]
-FORGET_AFTER = 500
-"""Bindings to mouse_pos added since they were last cleared before they are cleared again."""
-
-
-def forget_discarded_hover_widgets(force: bool = False) -> None:
-    """Dispatch Window.mouse_pos where the pointer is, as a pointer move would: Kivy then
-    drops the bindings of hover widgets that are gone (only when many have piled up, unless
-    ``force``)."""
-    window = EventLoop.window
-    if window is None:
-        return
-    count = len(window.get_property_observers("mouse_pos"))
-    if force or count > _pointer_bindings[0] + FORGET_AFTER:
-        window.property("mouse_pos").dispatch(window)
-        _pointer_bindings[0] = len(window.get_property_observers("mouse_pos"))
 
 
 def point_at(x: float, y: float) -> None:
@@ -402,4 +377,3 @@ def stop_app(app: KioskApp) -> None:
 
     gc.unfreeze()  # what the app's between-visits collections froze goes with the app
     gc.collect()
-    forget_discarded_hover_widgets(force=True)

@@ -442,11 +442,7 @@ class Monkey:
 
         On the kiosk a touch screen reaches Kivy as a pointer (SDL mouse events), so the
         pointer moves to each touch and ``Window.mouse_pos`` changes; UnitTestTouch alone
-        would not. That matters: every KivyMD hover-capable widget binds
-        ``Window.mouse_pos`` when it is created and never unbinds, and Kivy drops the dead
-        bindings only when ``mouse_pos`` next changes. Without this, widgets discarded by
-        screen rebuilds would leave their bindings behind (about 460 a walk through the
-        guides) and the soak would measure a leak the kiosk does not have.
+        would not, and whatever follows the pointer would go untested.
         """
         self._dispatch(setattr, EventLoop.window, "mouse_pos", (x, y))
 

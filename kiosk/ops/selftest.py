@@ -177,22 +177,6 @@ def page_steps(app: Any, languages: tuple[str, ...]) -> Iterator[Step]:
     yield "attract after the visit", app.end_visit
 
 
-def forget_discarded_hover_widgets() -> None:
-    """Let Kivy drop what binds the widgets of pages already left to the pointer.
-
-    KivyMD binds every hover-capable widget it creates to ``Window.mouse_pos`` and never
-    unbinds it; Kivy drops the bindings of widgets that are gone only when ``mouse_pos`` is
-    dispatched, and checks each new binding against all the ones before it. On the kiosk
-    every touch moves the pointer, which dispatches it; the walk has no touches, so it
-    dispatches it (the pointer stays where it is) before each page. Without this the
-    bindings of every page drawn so far piled up and each page was slower to build than
-    the one before: the ten-language walk took about five times as long.
-    """
-    from kivy.core.window import Window
-
-    Window.property("mouse_pos").dispatch(Window)
-
-
 class PageWalk:
     """Runs :func:`page_steps` one step per frame and names every step that failed.
 
@@ -225,7 +209,6 @@ class PageWalk:
             # As a visitor's touches do: a walk that outlasts the idle timeout must not
             # be ended half-way (the quiz would be forgotten between two questions).
             self.app.continue_visit()
-            forget_discarded_hover_widgets()
             action()
         except Exception as exc:  # every page is tried; each failure is named
             traceback.print_exc()
