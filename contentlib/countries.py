@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import icu
 from babel import Locale
+
+if TYPE_CHECKING:
+    import icu
 
 EU_MEMBER_STATES: tuple[str, ...] = (
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
@@ -32,6 +35,8 @@ def country_name(country: str, lang: str) -> str:
 
 @lru_cache(maxsize=16)
 def _collator(lang: str) -> icu.Collator:
+    import icu  # PyICU: 10 ms to import, needed only to sort (not by the kiosk's start)
+
     return icu.Collator.createInstance(icu.Locale(lang))
 
 

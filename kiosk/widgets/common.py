@@ -5,6 +5,7 @@ Sizes are in ``sp``/``dp`` from the app's type scale, chosen for reading at arm'
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
@@ -52,6 +53,12 @@ class IconLabel(Label):
     (``icon``, e.g. ``"vote"``); an unknown name shows nothing. Its colour is ``color``."""
 
     icon = StringProperty("")
+
+    def on_icon(self, _instance: Any, name: str) -> None:
+        # The table of 7,000 names is imported with the first icon (after the first frame).
+        from kivymd.icon_definitions import md_icons
+
+        self.text = md_icons.get(name, "")
 
 
 class MarkupLabel(KioskLabel):
