@@ -15,7 +15,10 @@ os.environ.setdefault("KIOSK_TEST_FAST_FRAMES", "1")
 # time per frame even alone (a three-language self-test: 107 s instead of 122 s).
 os.environ.setdefault("LP_NUM_THREADS", "0")
 
+import gc  # noqa: E402
 import shutil  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -38,6 +41,16 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _free_stopped_apps() -> Iterator[None]:
+    """After a test and its fixtures: one full garbage collection frees the apps the test
+    stopped (gui_support.stop_app), now that nothing refers to them any more."""
+    yield
+    support = sys.modules.get("gui_support")
+    if support is not None and support.take_stopped_apps():
+        gc.collect()
 
 
 # Run order: the slow tests first, then the other tests that draw (GUI, end to end), then

@@ -376,4 +376,15 @@ def stop_app(app: KioskApp) -> None:
     import gc
 
     gc.unfreeze()  # what the app's between-visits collections froze goes with the app
-    gc.collect()
+    # Collected once the test and its fixtures let go of the app (conftest.py): here the
+    # caller still holds it, and every collection in the next test walked it again.
+    _apps_stopped[0] = True
+
+
+_apps_stopped = [False]
+
+
+def take_stopped_apps() -> bool:
+    """True once after each test that stopped an app (conftest.py then collects)."""
+    stopped, _apps_stopped[0] = _apps_stopped[0], False
+    return stopped
