@@ -35,8 +35,8 @@ from kiosk.core.visit import HOME, Route, Visit, route
 from kiosk.ops.health import HealthSnapshot
 from kiosk.ui.appearance import BASE_FONTS, Appearance
 from kiosk.ui.collector import BetweenVisits
-from kiosk.ui.first_frame import AfterFirstFrame
 from kiosk.ui.content_sync import ContentSync
+from kiosk.ui.first_frame import AfterFirstFrame
 from kiosk.ui.frame import KioskRoot
 from kiosk.ui.health_wiring import HealthWiring
 from kiosk.ui.i18n import tr
