@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from kivy.graphics import Color, Rectangle
 from kivy.properties import BooleanProperty, ColorProperty, NumericProperty
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
@@ -31,26 +30,15 @@ class ButtonGrid(GridLayout):
     """Every button of the grid shares one height and text offset, not only each row's
     (a list of answers, one a row, that should look alike)."""
     fill_color = ColorProperty((0, 0, 0, 0))
-    """A flat colour behind the grid (the bottom bar's); transparent: nothing is drawn."""
+    """A flat colour behind the grid (the bottom bar's; drawn by its rule in common.kv);
+    transparent: nothing is drawn."""
 
     def __init__(self, **kwargs: Any) -> None:
         self._watched: list[Widget] = []
         super().__init__(**kwargs)
-        with self.canvas.before:
-            self._fill = Color(rgba=self.fill_color)
-            self._fill_rect = Rectangle()
-        for name in ("fill_color", "pos", "size"):
-            self.fbind(name, self._draw_fill)
-        self._draw_fill()
         self.fbind("children", self._watch_children)
         for name in ("cols", "fill_height", "max_row_height", "uniform", "padding", "spacing"):
             self.fbind(name, self.line_up)
-
-    def _draw_fill(self, *_args: Any) -> None:
-        self._fill.rgba = self.fill_color
-        shown = self.fill_color[3] > 0
-        self._fill_rect.pos = self.pos
-        self._fill_rect.size = self.size if shown else (0, 0)
 
     def _watch_children(self, *_args: Any) -> None:
         for child in self._watched:
