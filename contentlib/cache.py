@@ -8,6 +8,7 @@ content folder never leaves the kiosk without the last good content.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import tempfile
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from contentlib.atomic_file import fsync_dir, write_atomically
 from contentlib.countries import country_name
-from contentlib.fingerprint import content_fingerprint
+from contentlib.fingerprint import content_fingerprint, stat_signature
 from contentlib.model import ABOUT_ID, ContentError, ContentSet, GuideDef, Problem
 from contentlib.search import fold_for_search
 
@@ -29,6 +30,11 @@ if TYPE_CHECKING:
 
 POINTER_NAME = "current"
 CACHE_DIR_NAME = "cache"
+CHECKED_NAME = "bundled-checked.json"
+"""In the cache folder: which cache file holds the bundled content, and the bundled
+folder's :func:`~contentlib.fingerprint.stat_signature` when that was last confirmed."""
+
+log = logging.getLogger(__name__)
 
 
 def _write(db: sqlite_utils.Database, content: ContentSet, meta: dict[str, str]) -> None:
@@ -186,18 +192,28 @@ def ensure_cache(data_dir: Path, bundled_content: Path) -> Path:
     A cache built from an earlier version of the bundled content is rebuilt; one that came
     from a content update (``meta.origin != 'bundled'``) is kept. A bad bundled folder
     raises :class:`ContentError` but leaves any existing good cache current.
+
+    The usual start finds the cache up to date from the folder's :func:`stat_signature`
+    alone, which the last start that hashed the folder noted (:data:`CHECKED_NAME`); when
+    the signature differs, the files are hashed, and only a different hash rebuilds.
     """
     current = current_cache_path(data_dir)
+    # Taken before the files are read: one written meanwhile is hashed at the next start.
+    signature = _bundled_signature(bundled_content)
     if current is not None and _usable(current):
         origin = read_cache_meta(current, "origin")
-        fingerprint = read_cache_meta(current, "fingerprint")
         if origin != "bundled":
             return current
-        # Hashing the files is much cheaper than parsing them: the common start-up case.
+        if signature is not None and _checked_signature(data_dir, current) == signature:
+            return current
+        fingerprint = read_cache_meta(current, "fingerprint")
+        # Hashing the files is much cheaper than parsing them.
         if content_fingerprint(bundled_content) == fingerprint:
+            _note_checked(data_dir, current, signature)
             return current
         content, problems = _load_content(bundled_content)
         if content is not None and content.fingerprint == fingerprint:
+            _note_checked(data_dir, current, signature)
             return current
         errors = [p for p in problems if p.severity == "error"]
         if errors or content is None:
@@ -210,7 +226,45 @@ def ensure_cache(data_dir: Path, bundled_content: Path) -> Path:
     new_file = build_cache_file(content, data_dir / CACHE_DIR_NAME, {"origin": "bundled"})
     set_current(data_dir, new_file)
     _remove_stale(data_dir, keep={new_file, current})
+    _note_checked(data_dir, new_file, signature)
     return new_file
+
+
+def _bundled_signature(folder: Path) -> str | None:
+    """The folder's stat signature; None when a file in it is too new to trust one, or it
+    cannot be listed (the loader then says what is wrong with it)."""
+    try:
+        return stat_signature(folder)
+    except OSError:
+        return None
+
+
+def _checked_signature(data_dir: Path, cache: Path) -> str | None:
+    """The bundled folder's signature noted for ``cache``; None when none is (or the note
+    is unreadable, or about another cache file)."""
+    try:
+        noted = json.loads((data_dir / CACHE_DIR_NAME / CHECKED_NAME).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(noted, dict) or noted.get("cache") != cache.name:
+        return None
+    signature = noted.get("bundled_signature")
+    return signature if isinstance(signature, str) else None
+
+
+def _note_checked(data_dir: Path, cache: Path, signature: str | None) -> None:
+    """Note that ``cache`` holds the bundled folder as it is with ``signature``. A note
+    that cannot be written (full disk, read-only data folder), or is lost in a power cut,
+    costs the next start a hash."""
+    if signature is None:
+        return
+    note = json.dumps({"cache": cache.name, "bundled_signature": signature})
+    try:
+        write_atomically(data_dir / CACHE_DIR_NAME / CHECKED_NAME, note.encode("utf-8"),
+                         durable=False)
+    except OSError as exc:
+        log.warning("%s: cannot note the checked content (%s); the next start hashes it again",
+                    data_dir / CACHE_DIR_NAME / CHECKED_NAME, exc)
 
 
 def _remove_stale(data_dir: Path, keep: set[Path | None]) -> None:

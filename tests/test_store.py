@@ -1,7 +1,10 @@
 """The SQLite cache: built from content, read by the app, replaced atomically."""
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,13 @@ from contentlib.model import (
     Span,
 )
 from kiosk.core.markup import marked_text_to_markup
-from contentlib.cache import POINTER_NAME, build_cache_file, current_cache_path, ensure_cache
+from contentlib.cache import (
+    CHECKED_NAME,
+    POINTER_NAME,
+    build_cache_file,
+    current_cache_path,
+    ensure_cache,
+)
 from contentlib.schema import migrations
 from contentlib.search import SNIPPET_WORDS
 from contentlib.store import ContentStore
@@ -44,6 +53,66 @@ def test_unchanged_content_reuses_the_cache(tmp_path: Path) -> None:
     mtime = first.stat().st_mtime_ns
     assert ensure_cache(tmp_path, CONTENT) == first
     assert first.stat().st_mtime_ns == mtime
+
+
+def _hashing_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hashed(folder: Path) -> str:
+        raise AssertionError(f"{folder} was hashed")
+
+    monkeypatch.setattr("contentlib.cache.content_fingerprint", hashed)
+
+
+def test_a_start_with_unchanged_content_does_not_hash_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = ensure_cache(tmp_path, CONTENT)  # builds, and notes the folder as it is
+    _hashing_fails(monkeypatch)
+    assert ensure_cache(tmp_path, CONTENT) == first
+
+
+def test_a_file_written_since_the_last_start_is_hashed_and_rebuilds(
+    tmp_path: Path, content_copy: Path
+) -> None:
+    first = ensure_cache(tmp_path, content_copy)
+    guide = content_copy / "en" / "guides" / "ep-voting.md"
+    noted = guide.stat().st_mtime_ns
+    # the same size, written a minute after the copy's time (not just now: see below)
+    guide.write_text(guide.read_text(encoding="utf-8").replace("One vote only", "Only one vote"),
+                     encoding="utf-8")
+    os.utime(guide, ns=(noted + 60 * 10**9, noted + 60 * 10**9))
+    second = ensure_cache(tmp_path, content_copy)
+    assert second != first
+    assert any(b.plain_text() == "Only one vote"
+               for b in ContentStore(second).document("ep-voting", "en").blocks)
+
+
+def test_a_file_written_just_now_is_not_trusted_to_its_time_and_size(
+    tmp_path: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guide = content_copy / "en" / "guides" / "ep-voting.md"
+    # As new as the start itself (a few seconds ahead, so however long the build takes):
+    # written again within the file system's time step, it would keep its time and size,
+    # so the start must not note the folder's signature.
+    just_now = time.time_ns() + 10 * 10**9
+    os.utime(guide, ns=(just_now, just_now))
+    first = ensure_cache(tmp_path, content_copy)
+    assert not (tmp_path / "cache" / CHECKED_NAME).exists()
+    _hashing_fails(monkeypatch)
+    with pytest.raises(AssertionError, match="was hashed"):
+        ensure_cache(tmp_path, content_copy)
+    monkeypatch.undo()
+    assert ensure_cache(tmp_path, content_copy) == first
+
+
+@pytest.mark.parametrize("note", ["{not json", '["a list"]', '{"cache": "content-other.db"}', ""])
+def test_a_broken_or_foreign_check_note_means_hashing_again(
+    tmp_path: Path, note: str
+) -> None:
+    first = ensure_cache(tmp_path, CONTENT)
+    (tmp_path / "cache" / CHECKED_NAME).write_text(note, encoding="utf-8")
+    assert ensure_cache(tmp_path, CONTENT) == first
+    noted = json.loads((tmp_path / "cache" / CHECKED_NAME).read_text(encoding="utf-8"))
+    assert noted["cache"] == first.name
 
 
 def test_changed_bundled_content_rebuilds_keeping_one_previous_file(tmp_path: Path, content_copy: Path) -> None:
