@@ -184,9 +184,18 @@ def settle(frames: int = SETTLE_FRAMES) -> None:
     manager = getattr(KioskApp.get_running_app(), "manager", None)
     for _ in range(120):
         if manager is None or not manager.transition.is_active:
+            break
+        EventLoop.idle()
+    else:
+        raise TimeoutError("the screen transition never ended")
+    # A guide is shown a screen or so at once and the rest in the next frames: a page that
+    # has loaded, as a test of a browser would wait for.
+    layouts = getattr(manager.current_screen, "layouts", None) if manager is not None else None
+    for _ in range(600):
+        if layouts is None or layouts.shown_complete:
             return
         EventLoop.idle()
-    raise TimeoutError("the screen transition never ended")
+    raise TimeoutError("the guide on screen was never complete")
 
 
 def wait_until_placed(widget: Any, frames: int = 240) -> None:

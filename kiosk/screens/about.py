@@ -30,7 +30,7 @@ class AboutScreen(BuildsAheadScreen):
         # Off screen, the layout is built at the width it will have (BuildsAheadScreen
         # keeps the manager's size).
         self.layouts = GuideLayouts(lambda: context.store, lambda: self.width - TEXT_INSET,
-                                    capacity=2)
+                                    capacity=2, height=lambda: self.ids.scroller.height)
         super().__init__(context, **kwargs)
 
     def on_kv_post(self, base_widget: Any) -> None:

@@ -35,7 +35,8 @@ class GuideScreen(BuildsAheadScreen):
     def __init__(self, context: ScreenContext, **kwargs: Any) -> None:
         # Made before the kv rule is applied: the rule sets high_contrast, whose handler uses it.
         # Off screen, a layout is built at the width of this screen (kept at the manager's).
-        self.layouts = GuideLayouts(lambda: context.store, lambda: self.width)
+        self.layouts = GuideLayouts(lambda: context.store, lambda: self.width,
+                                    height=lambda: self.ids.scroller.height)
         self._home_guides: tuple[tuple[str, str], list[str]] = (("", ""), [])
         """The guides home lists, for (content store path, country)."""
         super().__init__(context, **kwargs)
@@ -53,7 +54,11 @@ class GuideScreen(BuildsAheadScreen):
     def refresh(self) -> None:
         if not self.guide_id:
             return
-        layout = self.layouts.show(self.guide_id, self.context.language, self.look())
+        focus = getattr(self, "focus", None)
+        position = self.context.visit.scroll.get(self.guide_id, 1.0)
+        # A section to scroll to, or a place to return to, needs the layout below it.
+        whole = bool(focus) or position != 1.0
+        layout = self.layouts.show(self.guide_id, self.context.language, self.look(), whole)
         self.view = layout.view
         self.title = layout.view.title
         holder = self.ids.document
@@ -61,7 +66,6 @@ class GuideScreen(BuildsAheadScreen):
             holder.clear_widgets()  # the layout shown before stays kept
             holder.add_widget(layout.root)
         scroller = self.ids.scroller
-        focus = getattr(self, "focus", None)
         section = matching_section(layout.view, focus) if focus else None
         self.focused_block = section
         if section is not None and section in layout.placed:
@@ -70,7 +74,6 @@ class GuideScreen(BuildsAheadScreen):
             Clock.schedule_once(
                 lambda _dt: scroller.scroll_to(target, padding=10, animate=False), 0.05)
             return
-        position = self.context.visit.scroll.get(self.guide_id, 1.0)
         # The scroller learns the layout's height in the next frame; restore the position after.
         Clock.schedule_once(lambda _dt: setattr(scroller, "scroll_y", position), 0)
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import io
 import logging
+import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,9 @@ from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
+from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from contentlib.images import check_image_header
@@ -242,6 +246,32 @@ def document_parts(
             date=format_review_date(view.last_reviewed, view.lang)
         )
         yield None, KioskLabel(text=reviewed, text_style="small", padding=(0, dp(12), 0, 0))
+
+
+_MARKUP_TAG = re.compile(r"\[/?[a-z]+(?:=[^\]]*)?\]")
+AVERAGE_GLYPH_WIDTH = 0.5
+"""The width of an average letter, as a share of the font size (Roboto's Latin, Greek and
+Cyrillic text comes to 0.45-0.5): enough to tell how many parts fill a screen."""
+
+
+def estimated_height(widget: Widget, width: float) -> float:
+    """About how high ``widget`` will be once laid out at ``width``, told before its text is
+    rendered (rendering is what showing a guide costs): a label's lines from its length,
+    a box's children side by side or stacked, anything else its fixed height."""
+    if isinstance(widget, Label):
+        text = _MARKUP_TAG.sub("", widget.text) if widget.markup else widget.text
+        font_size = float(widget.font_size)
+        per_line = max(1, int(width / (font_size * AVERAGE_GLYPH_WIDTH)))
+        lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+        _left, top, _right, bottom = widget.padding
+        return lines * font_size * widget.line_height + top + bottom
+    if isinstance(widget, BoxLayout) and widget.children:
+        children = [estimated_height(child, width) for child in widget.children]
+        _left, top, _right, bottom = widget.padding
+        if widget.orientation == "horizontal":
+            return max(children) + top + bottom
+        return sum(children) + widget.spacing * (len(children) - 1) + top + bottom
+    return float(widget.height) if widget.size_hint_y is None else 0.0
 
 
 def add_part(container: Widget, placed: dict[int, Widget], part: Part) -> None:

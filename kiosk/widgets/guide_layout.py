@@ -16,7 +16,7 @@ from kivy.metrics import dp
 from kivy.uix.widget import Widget
 
 from kiosk.core.viewmodels import GuideView
-from kiosk.widgets.document import DocumentLook, Part, add_part
+from kiosk.widgets.document import DocumentLook, Part, add_part, estimated_height
 from kiosk.widgets.release import release_tree
 from kiosk.widgets.surface import FitHeightBox
 
@@ -61,22 +61,33 @@ class GuideLayout:
         """The first widget drawn for each block, by block index (to scroll to a section)."""
         self._parts: Iterator[Part] | None = parts
         self.released = False
+        self.estimated_height = 0.0
+        """About how high the parts added so far will be laid out (see ``build``'s
+        ``fill``); the real height follows once their text is rendered."""
 
     @property
     def complete(self) -> bool:
         return self._parts is None
 
-    def build(self, until: float | None = None) -> None:
-        """Add the parts still missing: all of them, or, with ``until`` (a
-        ``time.perf_counter()`` value), at least one and no more once it has passed."""
+    def build(self, until: float | None = None, fill: float | None = None) -> None:
+        """Add the parts still missing: all of them; or, with ``until`` (a
+        ``time.perf_counter()`` value), at least one and no more once it has passed; or,
+        with ``fill`` (a height), until the parts added reach about that height (from the
+        top: what a visitor sees first)."""
         if self._parts is None:
             return
+        root = self.root
         while True:
             part = next(self._parts, None)
             if part is None:
                 self._parts = None
                 return
-            add_part(self.root, self.placed, part)
+            add_part(root, self.placed, part)
+            left, top, right, _bottom = root.padding
+            self.estimated_height += (estimated_height(part[1], root.width - left - right)
+                                      + (root.spacing if len(root.children) > 1 else top))
+            if fill is not None and self.estimated_height >= fill:
+                return
             if until is not None and time.perf_counter() >= until:
                 return
 

@@ -26,15 +26,20 @@ from kiosk.widgets.touch_state import finger_on_screen
 
 DEFAULT_CAPACITY = 8
 """Layouts kept at most; home lists nine guides with the bundled content."""
-TEXTURE_BUDGET_BYTES = 40 * 2**20
+TEXTURE_BUDGET_BYTES = 8 * 2**20
 """Kept layouts' textures together at most (the layout on screen always stays). A layout's
 textures are 6-12 MiB at the normal text size on 1280x800 and about twice that at the
-largest, and the kiosk holds each about twice (Mesa llvmpipe keeps its own copy). Kept by
-count alone, eight layouts at the largest text held the soak's memory 440 MiB above its
-start; with this budget, about five guides at the normal size (three at the largest) are
-kept or built ahead."""
+largest, and the process holds each about twice (Kivy's SDL2 text provider keeps every
+label's render surface besides the texture). With this budget one guide is kept or built
+ahead besides the one on screen at the normal size, none at the largest: since a guide
+shown with no layout ready builds only its first screen in the touch's frame
+(FIRST_SCREENS), keeping more bought little speed for a lot of memory (the 40 MiB budget
+before held the process about 70 MiB higher after the bench's walkthrough)."""
 STEP_SECONDS = 0.006
 """How long one idle frame may spend building ahead (it finishes the widget it started)."""
+FIRST_SCREENS = 1.5
+"""A guide shown with no ready layout gets this many screens' height of it in the frame of
+the touch; the rest follows in the next frames, before anything is built ahead."""
 
 
 class GuideLayouts:
@@ -47,12 +52,16 @@ class GuideLayouts:
         width: Callable[[], float],
         capacity: int = DEFAULT_CAPACITY,
         texture_budget: int = TEXTURE_BUDGET_BYTES,
+        height: Callable[[], float] | None = None,
     ) -> None:
         if capacity < 1:
             raise ValueError("at least the layout on screen is kept")
         self._store = store
         self._width = width
         """The width a layout built off screen lays itself out at (the scroller's)."""
+        self._height = height
+        """The height of the window onto a layout (the scroller's); None: a layout is
+        complete when shown."""
         self.capacity = capacity
         self.texture_budget = texture_budget
         """Bytes of texture the kept layouts may hold together (see TEXTURE_BUDGET_BYTES)."""
@@ -71,13 +80,23 @@ class GuideLayouts:
         """The layout kept for these, complete or still being built ahead, if any."""
         return self._layouts.get(self.key(guide_id, language, look))
 
-    def show(self, guide_id: str, language: str, look: DocumentLook) -> GuideLayout:
-        """The complete layout to show now: the kept one (finished now if it was still
-        being built ahead) or a new one. It becomes :attr:`shown`; the caller puts its
-        root on screen."""
+    def show(self, guide_id: str, language: str, look: DocumentLook,
+             whole: bool = False) -> GuideLayout:
+        """The layout to show now: the kept one or a new one. It becomes :attr:`shown`; the
+        caller puts its root on screen.
+
+        Its first :data:`FIRST_SCREENS` screens are built now, the rest in the next frames;
+        ``whole`` (or no ``height`` given to the constructor) builds all of it now, for a
+        caller that scrolls into it at once.
+        """
         key = self.key(guide_id, language, look)
         layout = self._layouts.get(key) or self._start(key)
-        layout.build()
+        if whole or self._height is None:
+            layout.build()
+        else:
+            layout.build(fill=FIRST_SCREENS * self._height())
+            if not layout.complete and self._event is None:
+                self._event = Clock.schedule_once(self._build_ahead, 0)
         self._layouts.move_to_end(key)
         self.shown = layout
         self._let_go_of_other_settings(key)
@@ -151,8 +170,15 @@ class GuideLayouts:
         return layout
 
     def _build_ahead(self, _dt: float) -> None:
-        """One idle frame's worth of building ahead; schedules the next while work is left."""
+        """One idle frame's worth of finishing the layout on screen, or else of building
+        ahead; schedules the next while work is left."""
         self._event = None
+        shown = self.shown
+        if shown is not None and not shown.complete:
+            # what the visitor is looking at comes first, also under a finger (a scroll)
+            shown.build(until=time.perf_counter() + STEP_SECONDS)
+            self._event = Clock.schedule_once(self._build_ahead, 0)
+            return
         if finger_on_screen():  # a finger's frames come first
             self._event = Clock.schedule_once(self._build_ahead, 0)
             return
@@ -181,6 +207,11 @@ class GuideLayouts:
     def building_ahead(self) -> bool:
         """Whether guides are still waiting to be built ahead."""
         return bool(self._queue)
+
+    @property
+    def shown_complete(self) -> bool:
+        """Whether the layout on screen (if any) has all its parts."""
+        return self.shown is None or self.shown.complete
 
     def __len__(self) -> int:
         return len(self._layouts)
