@@ -150,8 +150,11 @@ def test_nothing_is_built_ahead_while_a_finger_is_on_the_screen(app) -> None:
 
 
 def test_a_guide_not_built_ahead_fills_the_screen_in_the_touch_frame_and_the_rest_follows(
-    app,
+    app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    given_back: list[int] = []
+    monkeypatch.setattr("kiosk.widgets.guide_layouts.give_back_free_memory",
+                        lambda: given_back.append(len(given_back)) or True)
     reader = app.screens["guide"]
     layouts = reader.layouts
     layouts.texture_budget = 0  # nothing is built ahead: the touch builds the guide
@@ -162,6 +165,8 @@ def test_a_guide_not_built_ahead_fills_the_screen_in_the_touch_frame_and_the_res
     longest = max(listed, key=lambda guide_id: len(store.document(guide_id, "en").blocks))
     card = app.screens["home"].topic_card(longest)
     x, y = card.to_window(*card.center)
+    advance_frames(3)
+    given_back.clear()  # (what start_visit and release_all let go of went back by now)
     touch = UnitTestTouch(x, y)
     touch.touch_down()
     EventLoop.idle()
@@ -170,10 +175,13 @@ def test_a_guide_not_built_ahead_fills_the_screen_in_the_touch_frame_and_the_res
     assert app.manager.current == "guide" and reader.guide_id == longest
     shown = layouts.shown
     assert shown is not None and not shown.complete  # the rest comes in the next frames
+    assert given_back == []  # not in the frames a visitor waits for
     scroller = reader.ids.scroller
     assert shown.root.height >= scroller.height  # but the screen is full
     assert reader.ids.document.children == [shown.root]
     idle_until(lambda: layouts.shown_complete, frames=600, what="the rest of the guide")
+    # once the guide is complete, what rendering its text freed goes back to the system
+    idle_until(lambda: given_back, frames=10, what="memory given back")
     widgets = shown_widgets(app)
     assert sum(isinstance(w, SourceLabel) for w in widgets) == len(store.guide_def(longest).sources)
     advance_frames(3)

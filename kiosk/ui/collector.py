@@ -17,14 +17,18 @@ from collections.abc import Callable
 
 from kivy.clock import Clock, ClockEvent
 
+from kiosk.ops.memory import give_back_free_memory
+
 from kiosk.widgets.touch_state import finger_on_screen
 
 
 def collect_and_freeze() -> None:
-    """Collect everything, the frozen objects included, then freeze the survivors."""
+    """Collect everything, the frozen objects included, then freeze the survivors; what the
+    collection freed goes back to the system."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    give_back_free_memory()
 
 
 class BetweenVisits:

@@ -20,6 +20,7 @@ from kivy.clock import Clock, ClockEvent
 
 from contentlib.store import ContentStore
 from kiosk.core.viewmodels import guide_view
+from kiosk.ops.memory import give_back_free_memory
 from kiosk.widgets.document import DocumentLook, document_parts
 from kiosk.widgets.guide_layout import GuideLayout, LayoutKey
 from kiosk.widgets.touch_state import finger_on_screen
@@ -70,6 +71,8 @@ class GuideLayouts:
         """The layout in the guide screen's scroller (never evicted)."""
         self._queue: list[LayoutKey] = []
         self._event: ClockEvent | None = None
+        self._freed = False
+        """Whether layouts were built or let go of since memory was last given back."""
 
     # ------------------------------------------------------------------ asking for layouts
 
@@ -95,12 +98,12 @@ class GuideLayouts:
             layout.build()
         else:
             layout.build(fill=FIRST_SCREENS * self._height())
-            if not layout.complete and self._event is None:
-                self._event = Clock.schedule_once(self._build_ahead, 0)
         self._layouts.move_to_end(key)
         self.shown = layout
         self._let_go_of_other_settings(key)
         self._evict()
+        self._freed = True  # rendering the text leaves its copies behind
+        self._schedule()
         return layout
 
     def hide(self) -> None:
@@ -118,8 +121,7 @@ class GuideLayouts:
         self._queue = [self.key(guide_id, language, look) for guide_id in guide_ids]
         if self._queue:
             self._let_go_of_other_settings(self._queue[0])
-        if self._event is None:
-            self._event = Clock.schedule_once(self._build_ahead, 0)
+        self._schedule()
 
     # ------------------------------------------------------------------ letting go
 
@@ -158,6 +160,8 @@ class GuideLayouts:
             if condition(layout):
                 del self._layouts[key]
                 layout.release()
+                self._freed = True
+                self._schedule()
 
     # ------------------------------------------------------------------ building
 
@@ -169,18 +173,23 @@ class GuideLayouts:
         self._layouts[key] = layout
         return layout
 
+    def _schedule(self) -> None:
+        if self._event is None:
+            self._event = Clock.schedule_once(self._build_ahead, 0)
+
     def _build_ahead(self, _dt: float) -> None:
         """One idle frame's worth of finishing the layout on screen, or else of building
-        ahead; schedules the next while work is left."""
+        ahead; schedules the next while work is left. Once none is, the memory that
+        rendering freed goes back to the system."""
         self._event = None
         shown = self.shown
         if shown is not None and not shown.complete:
             # what the visitor is looking at comes first, also under a finger (a scroll)
             shown.build(until=time.perf_counter() + STEP_SECONDS)
-            self._event = Clock.schedule_once(self._build_ahead, 0)
+            self._schedule()
             return
         if finger_on_screen():  # a finger's frames come first
-            self._event = Clock.schedule_once(self._build_ahead, 0)
+            self._schedule()
             return
         current_store = str(self._store().path)
         until = time.perf_counter() + STEP_SECONDS
@@ -198,10 +207,14 @@ class GuideLayouts:
             if layout.root.parent is None:
                 layout.root.width = self._width()
             layout.build(until=until)
+            self._freed = True
             if layout.complete:
                 self._queue.pop(0)
         if self._queue:
-            self._event = Clock.schedule_once(self._build_ahead, 0)
+            self._schedule()
+        elif self._freed:
+            self._freed = False
+            give_back_free_memory()
 
     @property
     def building_ahead(self) -> bool:
