@@ -188,14 +188,13 @@ def settle(frames: int = SETTLE_FRAMES) -> None:
         EventLoop.idle()
     else:
         raise TimeoutError("the screen transition never ended")
-    # A guide is shown a screen or so at once and the rest in the next frames: a page that
-    # has loaded, as a test of a browser would wait for.
-    layouts = getattr(manager.current_screen, "layouts", None) if manager is not None else None
+    # A long guide or list is shown a screen or so at once and the rest in the next frames:
+    # a page that has loaded, as a test of a browser would wait for.
     for _ in range(600):
-        if layouts is None or layouts.shown_complete:
+        if manager is None or not getattr(manager.current_screen, "still_filling", False):
             return
         EventLoop.idle()
-    raise TimeoutError("the guide on screen was never complete")
+    raise TimeoutError(f"{manager.current_screen.name} was still filling in after 600 frames")
 
 
 def wait_until_placed(widget: Any, frames: int = 240) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from gui_support import (  # noqa: I001
-    QueuedTouches, advance_frames, point_at, start_app, stop_app, tap,
+    QueuedTouches, advance_frames, idle_until, point_at, start_app, stop_app, tap,
 )
 from kivy.base import EventLoop
 from kivy.core.window import Window
@@ -289,4 +289,67 @@ def test_the_first_frame_comes_before_anything_the_attract_screen_does_not_need(
         assert app.screens.complete
     finally:
         Window.funbind("on_flip", first_draw)
+        stop_app(app)
+
+
+@pytest.mark.slow
+def test_home_with_four_times_the_guides_fills_the_screen_at_once_and_the_rest_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """36 cards re-rendered in the frame after choosing a language held it 400 ms; the
+    cards that fill the screen come in that frame, each text rendered once, the rest in
+    the next frames."""
+    import importlib.util
+
+    from kivy.uix.label import Label
+
+    from kiosk.core.viewmodels import home_topics
+
+    # the bench's own cloning of the guides (bench/ is no package: loaded from its file)
+    spec = importlib.util.spec_from_file_location(
+        "scaled_content", CONTENT.parent / "bench" / "scaled_content.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    content = module.scaled_content(CONTENT, tmp_path / "content", 4)
+    app, _clock = start_app(CONFIG, tmp_path / "data", content_dir=content)
+    try:
+        idle_until(lambda: app.screens.complete, frames=3000, what="screens built")
+        tap(app.screens["attract"])
+        home = app.screens["home"]
+        topics = home_topics(app.store, "en", "IT")
+        assert len(topics) >= 36
+        rendered: list[Any] = []
+        unpatched = Label.texture_update
+
+        # (named as the method: Kivy's triggers look it up by name)
+        def texture_update(label: Label, *args: Any) -> None:
+            rendered.append(label)
+            unpatched(label, *args)
+
+        monkeypatch.setattr(Label, "texture_update", texture_update)
+        button = app.screens["language"].button_for("en")
+        x, y = button.to_window(*button.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        EventLoop.idle()
+        rendered.clear()
+        touch.touch_up()
+        EventLoop.idle()  # the frame that shows home
+        assert app.manager.current == "home" and home.still_filling
+        cards = [c for c in reversed(home.ids.topics.children)]
+        assert 3 <= len(cards) < len(topics)
+        # the cards reach below the bottom of the list's window: the screen is full
+        scroller = home.ids.scroller
+        last = cards[-1]
+        assert last.to_window(last.x, last.y)[1] < scroller.to_window(scroller.x, scroller.y)[1]
+        card_labels = [label for label in rendered
+                       if any(label in card.walk(restrict=True) for card in cards)]
+        assert len(card_labels) <= 3 * len(cards)  # heading, details, icon: once each
+        idle_until(lambda: not home.still_filling, frames=200, what="the rest of the cards")
+        advance_frames(2)
+        assert [c.guide_id for c in reversed(home.ids.topics.children)] == [
+            t.guide_id for t in topics]
+    finally:
+        monkeypatch.undo()
         stop_app(app)

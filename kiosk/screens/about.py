@@ -57,6 +57,10 @@ class AboutScreen(BuildsAheadScreen):
             version=store.content_version
         )
 
+    @property
+    def still_filling(self) -> bool:
+        return not self.layouts.shown_complete
+
     # ------------------------------------------------------------------ building ahead
 
     def after_screen_change(self) -> None:

@@ -42,6 +42,13 @@ class KioskScreen(Screen):
     def refresh(self) -> None:
         """Re-read the view model (also after a language switch)."""
 
+    @property
+    def still_filling(self) -> bool:
+        """Whether the screen is still adding what lies below its first screenful (a long
+        guide, a long list of cards shows that much at once and the rest in the next
+        frames)."""
+        return False
+
     def before_look_change(self) -> None:
         """Called just before the fonts or the colours change (text step, contrast, screen
         size), while the old ones are still in place."""

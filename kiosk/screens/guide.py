@@ -86,6 +86,10 @@ class GuideScreen(BuildsAheadScreen):
         self.guide_id = ""
         super().reset_visit_state()
 
+    @property
+    def still_filling(self) -> bool:
+        return not self.layouts.shown_complete
+
     # ------------------------------------------------------------------ building ahead
 
     def prepare(self, guide_ids: Sequence[str], language: str) -> None:
