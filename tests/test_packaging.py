@@ -59,7 +59,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     print(f"\nfrozen build: {time.monotonic() - started:.0f} s; app folder {size / 2**20:.0f} MiB; "
           f"archive {archive.stat().st_size / 2**20:.0f} MiB")
     return {"folder": folder, "app": app, "exe": app / "eu-citizens-kiosk", "key": key,
-            "public": Path(public), "archive": archive, "work": work}
+            "public": public, "archive": archive, "work": work}
 
 
 def test_archive_holds_the_app_installer_unit_config_and_guide(release) -> None:
