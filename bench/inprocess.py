@@ -148,6 +148,7 @@ def dwell_on_screen(seconds: float) -> None:
 
 def one_walk(app: Any, clock: Any, lang: str, dwell: float = 0.0) -> list[tuple[str, float]]:
     from gui_support import advance_frames, wait_idle_checks
+    from kivy.base import EventLoop
 
     manager = app.manager
     flips = FlipRecorder()
@@ -166,6 +167,9 @@ def one_walk(app: Any, clock: Any, lang: str, dwell: float = 0.0) -> list[tuple[
         step("attract -> language", app.screens["attract"], to("language"))
         step("language -> home", app.screens["language"].button_for(lang), to("home"))
         home = app.screens["home"]
+        # every card, also those home fills in after its first screen (a visitor scrolls)
+        while home.still_filling:
+            EventLoop.idle()
         guide_ids = [c.guide_id for c in reversed(home.ids.topics.children)]
         for guide_id in guide_ids:
             step("home -> guide", home.topic_card(guide_id), to("guide"))
