@@ -346,6 +346,12 @@ def test_home_with_four_times_the_guides_fills_the_screen_at_once_and_the_rest_a
         card_labels = [label for label in rendered
                        if any(label in card.walk(restrict=True) for card in cards)]
         assert len(card_labels) <= 3 * len(cards)  # heading, details, icon: once each
+        # read aloud right away, it reads every card, those still to come included
+        spoken: list[str] = []
+        monkeypatch.setattr(app.speaker, "speak", lambda text, lang: spoken.append(text) or False)
+        app.read_aloud()
+        assert not home.still_filling and len(home.ids.topics.children) == len(topics)
+        assert spoken and spoken[-1].count(topics[-1].title) == 4  # each guide and its 3 clones
         idle_until(lambda: not home.still_filling, frames=200, what="the rest of the cards")
         advance_frames(2)
         assert [c.guide_id for c in reversed(home.ids.topics.children)] == [

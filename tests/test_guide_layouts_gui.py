@@ -179,6 +179,13 @@ def test_a_guide_not_built_ahead_fills_the_screen_in_the_touch_frame_and_the_res
     scroller = reader.ids.scroller
     assert shown.root.height >= scroller.height  # but the screen is full
     assert reader.ids.document.children == [shown.root]
+    # read aloud right away, it reads all of the guide, the part still to come included
+    spoken: list[str] = []
+    monkeypatch.setattr(app.speaker, "speak", lambda text, lang: spoken.append(text) or False)
+    app.read_aloud()
+    sources = store.guide_def(longest).sources
+    assert spoken and sources[-1].title in spoken[-1]
+    assert layouts.shown_complete
     idle_until(lambda: layouts.shown_complete, frames=600, what="the rest of the guide")
     # once the guide is complete, what rendering its text freed goes back to the system
     idle_until(lambda: given_back, frames=10, what="memory given back")

@@ -61,6 +61,10 @@ class AboutScreen(BuildsAheadScreen):
     def still_filling(self) -> bool:
         return not self.layouts.shown_complete
 
+    def finish_filling(self) -> None:
+        if self.layouts.shown is not None:
+            self.layouts.shown.build()
+
     # ------------------------------------------------------------------ building ahead
 
     def after_screen_change(self) -> None:

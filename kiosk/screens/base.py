@@ -49,6 +49,10 @@ class KioskScreen(Screen):
         frames)."""
         return False
 
+    def finish_filling(self) -> None:
+        """Add now whatever :attr:`still_filling` would add in the next frames (before the
+        screen is read aloud)."""
+
     def before_look_change(self) -> None:
         """Called just before the fonts or the colours change (text step, contrast, screen
         size), while the old ones are still in place."""

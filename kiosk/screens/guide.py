@@ -90,6 +90,10 @@ class GuideScreen(BuildsAheadScreen):
     def still_filling(self) -> bool:
         return not self.layouts.shown_complete
 
+    def finish_filling(self) -> None:
+        if self.layouts.shown is not None:
+            self.layouts.shown.build()
+
     # ------------------------------------------------------------------ building ahead
 
     def prepare(self, guide_ids: Sequence[str], language: str) -> None:

@@ -168,6 +168,11 @@ class HomeScreen(BuildsAheadScreen):
         """Whether cards below the first screen are still to be filled in."""
         return bool(self._later)
 
+    def finish_filling(self) -> None:
+        while self._later:
+            index, topic = self._later.pop(0)
+            self._fill_card(index, topic, self._later_language)
+
     def _card(self, index: int) -> TopicCard:
         """The ``index``-th card of the pool, made the first time it is needed (as wide as
         the list, so that its text is wrapped right the first time)."""

@@ -38,6 +38,10 @@ class ReadAloud:
         if self.speaker.speaking:
             self.stop()
             return
+        # all of it, also what a long guide or list would add in the next frames
+        finish_filling = getattr(screen, "finish_filling", None)
+        if finish_filling is not None:
+            finish_filling()
         # restrict=True: this screen only, not the rest of the window after it
         widgets = list(screen.walk(restrict=True))
         body = [(w.text, bool(w.markup)) for w in widgets
