@@ -20,9 +20,13 @@ import shutil  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
+
+if TYPE_CHECKING:
+    from contentlib.store import ContentStore
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -33,6 +37,16 @@ GUIDE_COUNTRIES: dict[str, str | None] = {g["id"]: g.get("country") for g in _ST
 CONTENT_LANGUAGES: list[str] = sorted(
     p.name for p in CONTENT.iterdir() if p.is_dir() and p.name != "media"
 )
+
+
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> ContentStore:
+    """The content cache built from the bundled content, once per test process, for tests
+    that only read it (a store opens its cache read-only); building it takes 4-5 s."""
+    from contentlib.cache import ensure_cache
+    from contentlib.store import ContentStore
+
+    return ContentStore(ensure_cache(tmp_path_factory.mktemp("bundled-cache"), CONTENT))
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from conftest import CONTENT
 from kiosk.core.admin import MIN_PIN_ITERATIONS, AdminGate, SecretTapGesture, hash_pin, verify_pin
 from kiosk.config import ConfigError, load_config, parse_config
 from contentlib.model import QuestionDef, Span
@@ -201,8 +200,8 @@ def test_view_models_fall_back_per_item_with_a_flag(tmp_path: Path, content_copy
     assert localized(lambda code: {"en": 1}.get(code), "bg", "en") == (1, True)
 
 
-def test_host_country_guides_come_first(tmp_path: Path) -> None:
-    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+def test_host_country_guides_come_first(bundled_store: ContentStore) -> None:
+    store = bundled_store
     assert [t.guide_id for t in home_topics(store, "en", "IT")][0] == "register-italy"
     order = [g.id for g in order_guides(store.guide_defs(), "BE")]
     general = [g.id for g in store.guide_defs() if g.country is None]

@@ -17,7 +17,6 @@ from contentlib.dates import find_dates, resolve_markers
 from contentlib.source import load_content
 from contentlib.countries import EU_MEMBER_STATES, country_choices
 from kiosk.core.quiz import questions_for_country
-from contentlib.cache import ensure_cache
 from contentlib.store import ContentStore
 
 TEN_LANGUAGES = ["en", "bg", "el", "it", "es", "ro", "pl", "pt", "fr", "de"]
@@ -85,8 +84,10 @@ def test_each_country_has_at_least_two_quiz_questions_explained_by_its_guide(con
 
 
 @pytest.mark.parametrize("host", ["AT", "IE", "BG"])
-def test_the_quiz_asks_about_the_host_country_and_no_other(tmp_path: Path, host: str) -> None:
-    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+def test_the_quiz_asks_about_the_host_country_and_no_other(
+    bundled_store: ContentStore, host: str
+) -> None:
+    store = bundled_store
     guides = {g.id: g for g in store.guide_defs()}
     drawn = questions_for_country(store.question_defs(), store.guide_defs(), host)
     countries = {guides[q.guide].country for q in drawn}
@@ -96,8 +97,10 @@ def test_the_quiz_asks_about_the_host_country_and_no_other(tmp_path: Path, host:
     assert len(about_host) >= 2 and set(general) <= set(drawn)
 
 
-def test_search_finds_every_country_guide_by_its_country_name(tmp_path: Path, content) -> None:
-    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+def test_search_finds_every_country_guide_by_its_country_name(
+    bundled_store: ContentStore, content
+) -> None:
+    store = bundled_store
     for lang in ("en", "el", "pl"):
         names = {c.code: c.name for c in country_choices(EU_MEMBER_STATES, lang)}
         for guide in country_guides(content):

@@ -169,15 +169,17 @@ def test_a_pointer_outside_the_data_folder_is_ignored(tmp_path: Path) -> None:
         ("el", "δήμαρχο", "register-italy"),
     ],
 )
-def test_full_text_search_ignores_case_and_accents(tmp_path: Path, lang: str, query: str, guide: str) -> None:
-    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+def test_full_text_search_ignores_case_and_accents(
+    bundled_store: ContentStore, lang: str, query: str, guide: str
+) -> None:
+    store = bundled_store
     hits = list(store.search(query, lang))
     assert guide in [h.guide_id for h in hits]
     assert all(h.lang == lang for h in hits)
 
 
-def test_search_with_quotes_or_nothing_is_safe(tmp_path: Path) -> None:
-    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+def test_search_with_quotes_or_nothing_is_safe(bundled_store: ContentStore) -> None:
+    store = bundled_store
     assert list(store.search('"', "en")) == []
     assert list(store.search("   ", "en")) == []
     assert list(store.search('mayor" OR "x', "en")) == []
@@ -209,8 +211,10 @@ def _snippet(store: ContentStore, query: str, lang: str, guide: str) -> list[tup
 
 
 @pytest.mark.parametrize("query", ["εκλογές", "εκλογες", "ΕΚΛΟΓΕΣ"])
-def test_search_snippet_shows_the_greek_words_as_written(tmp_path: Path, query: str) -> None:
-    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+def test_search_snippet_shows_the_greek_words_as_written(
+    bundled_store: ContentStore, query: str
+) -> None:
+    store = bundled_store
     snippet = _snippet(store, query, "el", "municipal-voting")
     text = "".join(t for t, _ in snippet)
     assert "εκλογές" in text  # with its tonos and final sigma, as the guide has it
@@ -220,8 +224,8 @@ def test_search_snippet_shows_the_greek_words_as_written(tmp_path: Path, query: 
     assert text.strip("…") in body  # a piece of the real text, nothing folded or added
 
 
-def test_search_snippet_shows_italian_accents(tmp_path: Path) -> None:
-    store = ContentStore(ensure_cache(tmp_path, CONTENT))
+def test_search_snippet_shows_italian_accents(bundled_store: ContentStore) -> None:
+    store = bundled_store
     snippet = _snippet(store, "citta", "it", "register-italy")
     text = "".join(t for t, _ in snippet)
     assert "città" in text and "citta" not in text
