@@ -40,6 +40,7 @@ def display():
     server.stop()
 
 
+@pytest.mark.slow  # every kind of screen, two languages, every text step: 33 s of real clicks
 def test_walkthrough_with_real_clicks(display: Xvfb, tmp_path: Path) -> None:
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS)
