@@ -645,6 +645,7 @@ def test_fallback_marker_shows_when_a_translation_is_missing(tmp_path: Path, con
         stop_app(app)
 
 
+@pytest.mark.slow  # walks every page
 def test_screenshot_of_every_screen(kiosk) -> None:
     """Saves what each screen looks like (artifacts/gui/, kept by CI) and checks none is blank."""
     import os
