@@ -12,7 +12,7 @@ from typing import Any
 from kivy.metrics import dp
 
 from contentlib.model import ABOUT_ID
-from kiosk.screens.base import BuildsAheadScreen, load_kv
+from kiosk.screens.base import LayoutScreen, load_kv
 from kiosk.ui.i18n import tr
 from kiosk.ui.screen_context import ScreenContext
 from kiosk.widgets.common import set_shown
@@ -25,7 +25,7 @@ TEXT_INSET = dp(96)
 """The document's padding left and right (about.kv): the text is this much narrower."""
 
 
-class AboutScreen(BuildsAheadScreen):
+class AboutScreen(LayoutScreen):
     def __init__(self, context: ScreenContext, **kwargs: Any) -> None:
         # Off screen, the layout is built at the width it will have (BuildsAheadScreen
         # keeps the manager's size).
@@ -56,14 +56,6 @@ class AboutScreen(BuildsAheadScreen):
         self.ids.version.text = tr._("Content version: {version}").format(
             version=store.content_version
         )
-
-    @property
-    def still_filling(self) -> bool:
-        return not self.layouts.shown_complete
-
-    def finish_filling(self) -> None:
-        if self.layouts.shown is not None:
-            self.layouts.shown.build()
 
     # ------------------------------------------------------------------ building ahead
 

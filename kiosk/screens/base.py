@@ -18,6 +18,7 @@ from kiosk.widgets.reach import REACH
 
 if TYPE_CHECKING:
     from kiosk.ui.screen_context import ScreenContext
+    from kiosk.widgets.guide_layouts import GuideLayouts
 
 
 def load_kv(module_file: str) -> None:
@@ -92,3 +93,19 @@ class BuildsAheadScreen(KioskScreen):
     def _after_change(self, _dt: float) -> None:
         self._after_change_event = None
         self.after_screen_change()
+
+
+class LayoutScreen(BuildsAheadScreen):
+    """A screen that shows a guide layout from its ``layouts``
+    (:class:`~kiosk.widgets.guide_layouts.GuideLayouts`): it is still filling while the
+    layout on screen lacks parts."""
+
+    layouts: GuideLayouts
+
+    @property
+    def still_filling(self) -> bool:
+        return not self.layouts.shown_complete
+
+    def finish_filling(self) -> None:
+        if self.layouts.shown is not None:
+            self.layouts.shown.build()

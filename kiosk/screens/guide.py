@@ -19,7 +19,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.core.viewmodels import matching_section, order_guides
-from kiosk.screens.base import BuildsAheadScreen, load_kv
+from kiosk.screens.base import LayoutScreen, load_kv
 from kiosk.ui.screen_context import ScreenContext
 from kiosk.widgets.document import DocumentLook, look_from_theme
 from kiosk.widgets.guide_layouts import GuideLayouts
@@ -27,7 +27,7 @@ from kiosk.widgets.guide_layouts import GuideLayouts
 load_kv(__file__)
 
 
-class GuideScreen(BuildsAheadScreen):
+class GuideScreen(LayoutScreen):
     guide_id = StringProperty("")
     high_contrast = BooleanProperty(False)
     """The app's contrast setting (bound in guide.kv)."""
@@ -85,14 +85,6 @@ class GuideScreen(BuildsAheadScreen):
         self.layouts.hide()
         self.guide_id = ""
         super().reset_visit_state()
-
-    @property
-    def still_filling(self) -> bool:
-        return not self.layouts.shown_complete
-
-    def finish_filling(self) -> None:
-        if self.layouts.shown is not None:
-            self.layouts.shown.build()
 
     # ------------------------------------------------------------------ building ahead
 
