@@ -3,8 +3,10 @@
 Building a guide's widgets is most of the time between a touch on a guide card and the
 guide on screen. :class:`GuideLayouts` keeps the last few layouts (least recently shown
 goes first) and builds the likely next ones ahead, a few widgets per frame, so that a
-touch finds them ready. A layout that goes is released for good
-(:func:`~kiosk.widgets.release.release_tree`): none of its kv rules stays bound.
+touch finds them ready; a touch that finds none builds the first screens of its guide and
+leaves the rest to the next frames. A layout that goes is released for good
+(:func:`~kiosk.widgets.release.release_tree`): none of its kv rules stays bound, and once
+the building is done the memory it freed goes back to the system.
 
 Layouts made for another language, other content or other colours are let go as soon as
 the kiosk asks for a layout in the new setting; the one on screen stays until it is
