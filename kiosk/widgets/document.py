@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import logging
 import math
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from contentlib.images import check_image_header
 from contentlib.model import Block
 from kiosk.core.languages import format_review_date
 from kiosk.core.markup import escape_markup, spans_to_markup
+from kiosk.core.speech import plain
 from kiosk.core.viewmodels import GuideView
 from kiosk.ui.i18n import tr
 from kiosk.widgets.common import KioskLabel, MarkupLabel, QRCodeImage
@@ -248,7 +248,6 @@ def document_parts(
         yield None, KioskLabel(text=reviewed, text_style="small", padding=(0, dp(12), 0, 0))
 
 
-_MARKUP_TAG = re.compile(r"\[/?[a-z]+(?:=[^\]]*)?\]")
 AVERAGE_GLYPH_WIDTH = 0.5
 """The width of an average letter, as a share of the font size (Roboto's Latin, Greek and
 Cyrillic text comes to 0.45-0.5): enough to tell how many parts fill a screen."""
@@ -259,7 +258,7 @@ def estimated_height(widget: Widget, width: float) -> float:
     rendered (rendering is what showing a guide costs): a label's lines from its length,
     a box's children side by side or stacked, anything else its fixed height."""
     if isinstance(widget, Label):
-        text = _MARKUP_TAG.sub("", widget.text) if widget.markup else widget.text
+        text = plain(widget.text) if widget.markup else widget.text
         font_size = float(widget.font_size)
         per_line = max(1, int(width / (font_size * AVERAGE_GLYPH_WIDTH)))
         lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
