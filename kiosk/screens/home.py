@@ -155,13 +155,15 @@ class HomeScreen(BuildsAheadScreen):
         visitor may be scrolling to them). Counted, not timed: a card's text is rendered
         later in the frame, after this has returned."""
         self._later_event = None
-        for _ in range(CARDS_PER_FRAME):
-            if not self._later:
-                break
-            index, topic = self._later.pop(0)
-            self._fill_card(index, topic, self._later_language)
+        self._fill_pending(CARDS_PER_FRAME)
         if self._later:
             self._later_event = Clock.schedule_once(self._fill_later, 0)
+
+    def _fill_pending(self, count: int) -> None:
+        """Fill in the next ``count`` cards waiting below the first screen."""
+        for _ in range(min(count, len(self._later))):
+            index, topic = self._later.pop(0)
+            self._fill_card(index, topic, self._later_language)
 
     @property
     def still_filling(self) -> bool:
@@ -169,9 +171,7 @@ class HomeScreen(BuildsAheadScreen):
         return bool(self._later)
 
     def finish_filling(self) -> None:
-        while self._later:
-            index, topic = self._later.pop(0)
-            self._fill_card(index, topic, self._later_language)
+        self._fill_pending(len(self._later))
 
     def _card(self, index: int) -> TopicCard:
         """The ``index``-th card of the pool, made the first time it is needed (as wide as
