@@ -167,22 +167,20 @@ def one_walk(app: Any, clock: Any, lang: str, dwell: float = 0.0) -> list[tuple[
         step("attract -> language", app.screens["attract"], to("language"))
         step("language -> home", app.screens["language"].button_for(lang), to("home"))
         home = app.screens["home"]
-        # every card, also those home fills in after its first screen (a visitor scrolls)
-        while home.still_filling:
-            EventLoop.idle()
-        guide_ids = [c.guide_id for c in reversed(home.ids.topics.children)]
+        # every card, also those below the first screen (topic_card scrolls to them)
+        guide_ids = list(home.listed_guides)
         for guide_id in guide_ids:
             step("home -> guide", home.topic_card(guide_id), to("guide"))
             step("guide -> home", app.root.ids.home_button, to("home"))
-        step("home -> quiz", home.ids.quiz_button, to("quiz"))
+        step("home -> quiz", home.action_button("quiz"), to("quiz"))
         quiz = app.screens["quiz"]
         step("quiz: answer", quiz.option_button(app.visit.quiz.current.answer), lambda: quiz.answered)
         step("quiz -> home", app.root.ids.home_button, to("home"))
-        step("home -> links", home.ids.links_button, to("links"))
+        step("home -> links", home.action_button("links"), to("links"))
         step("links -> home", app.root.ids.home_button, to("home"))
-        step("home -> about", home.ids.about_button, to("about"))
+        step("home -> about", home.action_button("about"), to("about"))
         step("about -> home", app.root.ids.home_button, to("home"))
-        step("home -> search", home.ids.search_button, to("search"))
+        step("home -> search", home.action_button("search"), to("search"))
         step("search -> back (home)", app.root.ids.back_button, to("home"))
     finally:
         flips.close()

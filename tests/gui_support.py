@@ -121,6 +121,7 @@ def idle_until(condition: Callable[[], bool], frames: int = 200, what: str = "",
 def scroll_into_view(widget: Any) -> bool:
     """Scroll every ScrollView above ``widget`` so that it is on screen, as a visitor would;
     True if any of them moved."""
+    from kivy.uix.recycleview import RecycleView
     from kivy.uix.scrollview import ScrollView
 
     moved = False
@@ -128,12 +129,32 @@ def scroll_into_view(widget: Any) -> bool:
     while node is not None and node is not node.parent:
         if isinstance(node, ScrollView):
             before = (node.scroll_x, node.scroll_y)
-            node.scroll_to(widget, padding=20, animate=False)
+            if isinstance(node, RecycleView):
+                # (ScrollView.scroll_to fails on a RecycleView's layout in Kivy 2.3.1)
+                _scroll_rows_to(node, widget, padding=20)
+            else:
+                node.scroll_to(widget, padding=20, animate=False)
             if (node.scroll_x, node.scroll_y) != before:
                 moved = True
                 advance_frames(2)
         node = node.parent
     return moved
+
+
+def _scroll_rows_to(rows: Any, widget: Any, padding: float) -> None:
+    """Scroll a vertical RecycleView so that ``widget``, one of its rows, is inside it."""
+    layout = rows.layout_manager
+    room = layout.height - rows.height
+    if room <= 0:
+        return
+    bottom = rows.scroll_y * room  # of the part shown, from the layout's bottom
+    low = widget.y - layout.y - padding
+    high = widget.top - layout.y + padding
+    if high > bottom + rows.height:
+        bottom = high - rows.height
+    elif low < bottom:
+        bottom = low
+    rows.scroll_y = min(1.0, max(0.0, bottom / room))
 
 
 def point_at(x: float, y: float) -> None:
@@ -260,6 +281,22 @@ def tap(widget: Any, frames: int = SETTLE_FRAMES) -> None:
     if not (0 <= x < window.width and 0 <= y < window.height):
         raise AssertionError(f"cannot tap {widget!r}: its centre {(x, y)} is off screen")
     tap_at(x, y, frames)
+
+
+def tap_card(app: Any, guide_id: str) -> None:
+    """Tap the home card of ``guide_id``, scrolled to as a visitor would. Home's rows
+    share a few widgets: a card placed while the rows around it settle may have been
+    handed to another row, so the card is looked up again until it stays put."""
+    home = app.screens["home"]
+    for _ in range(5):
+        card = home.topic_card(guide_id)
+        wait_until_placed(card)
+        if card.guide_id == guide_id:
+            break
+    if scroll_into_view(card):
+        wait_until_placed(card)
+    assert card.guide_id == guide_id, f"the card tapped shows {card.guide_id}, not {guide_id}"
+    tap(card)
 
 
 def tap_at(x: float, y: float, frames: int = SETTLE_FRAMES) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import advance_frames, start_app, stop_app, tap, wait_until_placed  # noqa: I001
+from gui_support import advance_frames, start_app, stop_app, tap, tap_card, wait_until_placed  # noqa: I001
 from kivy.base import EventLoop
 from kivy.core.text import Label as CoreLabel
 from PIL import Image, ImageStat
@@ -61,7 +61,7 @@ def shot(name: str) -> Path:
 
 
 def home_order(app: KioskApp) -> list[str]:
-    return [c.guide_id for c in reversed(app.screens["home"].ids.topics.children)]
+    return list(app.screens["home"].listed_guides)
 
 
 def test_home_in_austria_shows_the_austrian_guide_first_in_romanian(kiosk) -> None:
@@ -105,7 +105,7 @@ def test_the_picker_lists_27_countries_in_greek_sorted_at_the_largest_text_step(
     tap(picker.button_for("DE"))  # scrolled into view first, as a visitor would
     assert app.manager.current == "home" and app.visit.country == "DE"
     assert home_order(app)[0] == "register-germany"
-    tap(app.screens["home"].ids.quiz_button)
+    tap(app.screens["home"].action_button("quiz"))
     guides = {g.id: g.country for g in app.store.guide_defs()}
     asked = {guides[q.guide] for q in app.visit.quiz.order}
     assert asked == {None, "DE"}
@@ -118,7 +118,7 @@ def test_the_germany_guide_in_polish(kiosk) -> None:
     picker = app.screens["countries"]
     assert picker.shown_names()[:3] == ["Austria", "Belgia", "Bułgaria"]
     tap(picker.button_for("DE"))
-    tap(app.screens["home"].topic_card("register-germany"))
+    tap_card(app, "register-germany")
     assert app.manager.current == "guide" and app.screens["guide"].guide_id == "register-germany"
     assert app.screen_title == app.store.document("register-germany", "pl").title
     shot("guide-germany-pl")
@@ -129,7 +129,7 @@ def test_the_belgium_guide_in_french(kiosk) -> None:
     start_visit(app, "fr")
     tap(app.screens["home"].country_button)
     tap(app.screens["countries"].button_for("BE"))
-    tap(app.screens["home"].topic_card("register-belgium"))
+    tap_card(app, "register-belgium")
     document = app.screens["guide"].ids.document
     text = " ".join(w.text for w in document.walk() if isinstance(w, KioskLabel))
     assert "bourgmestre" in text and "échevin" in text

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import FakeClock, advance_frames, start_app, stop_app, tap, wait_idle_checks  # noqa: I001
+from gui_support import FakeClock, advance_frames, start_app, stop_app, tap, tap_card, wait_idle_checks  # noqa: I001
 from kivy.base import EventLoop
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.image import Image
@@ -93,7 +93,7 @@ def test_language_switch_changes_visible_strings(kiosk) -> None:
     assert app.manager.current == "home" and app.visit.language == "bg"
     assert root.home_button.text == "Начало"
     assert root.back_button.text.endswith("Назад")
-    assert home.ids.quiz_button.text != "Test yourself: quiz"
+    assert home.action_button("quiz").text != "Test yourself: quiz"
     assert home.topic_card("ep-voting").heading.startswith("Гласуване")
     tap(root.language_button)
     tap(app.screens["language"].button_for("el"))
@@ -105,18 +105,18 @@ def test_home_lists_host_country_guide_first_and_opens_every_topic(kiosk) -> Non
     app, _ = kiosk
     start_visit(app)
     home = app.screens["home"]
-    order = [c.guide_id for c in reversed(home.ids.topics.children)]
+    order = list(home.listed_guides)
     assert order[0] == "register-italy"
     for guide_id in order:
         tap(app.root.ids.home_button)
-        tap(home.topic_card(guide_id))
+        tap_card(app, guide_id)
         assert app.manager.current == "guide" and app.screens["guide"].guide_id == guide_id
 
 
 def test_guide_reader_shows_structure_images_qr_codes_and_sources(kiosk) -> None:
     app, _ = kiosk
     start_visit(app)
-    tap(app.screens["home"].topic_card("ep-voting"))
+    tap_card(app, "ep-voting")
     document = app.screens["guide"].ids.document
     texts = [w.text for w in document.walk() if isinstance(w, KioskLabel)]
     assert any(t == "[b]One vote only[/b]" for t in texts)                 # heading
@@ -139,12 +139,12 @@ def test_scroll_position_is_kept_within_a_visit_and_cleared_after(kiosk) -> None
     app, clock = kiosk
     start_visit(app)
     home = app.screens["home"]
-    tap(home.topic_card("register-italy"))
+    tap_card(app, "register-italy")
     scroller = app.screens["guide"].ids.scroller
     scroller.scroll_y = 0.3
     advance_frames(2)
     tap(app.root.ids.home_button)
-    tap(home.topic_card("register-italy"))
+    tap_card(app, "register-italy")
     advance_frames(2)
     assert scroller.scroll_y == pytest.approx(0.3)
     clock.advance(90 + 30 + 1)
@@ -156,7 +156,7 @@ def test_scroll_position_is_kept_within_a_visit_and_cleared_after(kiosk) -> None
 def test_full_quiz_run_gives_the_right_score(kiosk) -> None:
     app, _ = kiosk
     start_visit(app)
-    tap(app.screens["home"].ids.quiz_button)
+    tap(app.screens["home"].action_button("quiz"))
     quiz_screen = app.screens["quiz"]
     session = app.visit.quiz
     assert app.manager.current == "quiz" and session is not None
@@ -189,7 +189,7 @@ def test_full_quiz_run_gives_the_right_score(kiosk) -> None:
 def test_quiz_feedback_opens_the_explaining_guide_and_back_returns(kiosk) -> None:
     app, _ = kiosk
     start_visit(app)
-    tap(app.screens["home"].ids.quiz_button)
+    tap(app.screens["home"].action_button("quiz"))
     quiz_screen, session = app.screens["quiz"], app.visit.quiz
     question = session.current
     tap(quiz_screen.option_button(question.answer))
@@ -202,7 +202,7 @@ def test_quiz_feedback_opens_the_explaining_guide_and_back_returns(kiosk) -> Non
 def test_links_screen_shows_qr_and_address_for_each_link(kiosk) -> None:
     app, _ = kiosk
     start_visit(app)
-    tap(app.screens["home"].ids.links_button)
+    tap(app.screens["home"].action_button("links"))
     assert app.manager.current == "links"
     box = app.screens["links"].ids.links
     codes = [w.data for w in box.walk() if isinstance(w, QRCodeImage)]
@@ -217,7 +217,7 @@ def test_links_screen_shows_qr_and_address_for_each_link(kiosk) -> None:
 def test_about_screen_names_the_municipality_and_partners(kiosk) -> None:
     app, _ = kiosk
     start_visit(app)
-    tap(app.screens["home"].ids.about_button)
+    tap(app.screens["home"].action_button("about"))
     assert app.manager.current == "about"
     texts = "\n".join(w.text for w in app.screens["about"].ids.document.walk() if isinstance(w, KioskLabel))
     assert "Comune di Empoli" in texts and "Magenta Consultoria" in texts and CONTENT_VERSION in texts
@@ -227,14 +227,14 @@ def test_back_and_home_on_every_screen_and_escape_never_quits(kiosk) -> None:
     app, _ = kiosk
     start_visit(app)
     ids = app.root.ids
-    tap(app.screens["home"].topic_card("ep-voting"))
+    tap_card(app, "ep-voting")
     tap(ids.home_button)
-    tap(app.screens["home"].ids.links_button)
+    tap(app.screens["home"].action_button("links"))
     assert app.manager.current == "links"
     tap(ids.back_button)
     assert app.manager.current == "home"
     window = EventLoop.window
-    tap(app.screens["home"].ids.about_button)
+    tap(app.screens["home"].action_button("about"))
     assert window.dispatch("on_keyboard", 27, 9, "", []) is True  # Esc / Android back
     advance_frames(2)
     assert app.manager.current == "home"
@@ -246,7 +246,7 @@ def test_back_and_home_on_every_screen_and_escape_never_quits(kiosk) -> None:
 def test_idle_warning_continue_keeps_the_visit(kiosk) -> None:
     app, clock = kiosk
     start_visit(app, "bg")
-    tap(app.screens["home"].ids.quiz_button)
+    tap(app.screens["home"].action_button("quiz"))
     clock.advance(91)
     wait_idle_checks(app)
     assert app.warning_visible
@@ -303,7 +303,7 @@ def test_screens_switch_at_once_so_a_touch_right_after_a_switch_is_never_refused
 def test_running_out_resets_everything(kiosk) -> None:
     app, clock = kiosk
     start_visit(app, "el")
-    tap(app.screens["home"].ids.quiz_button)
+    tap(app.screens["home"].action_button("quiz"))
     quiz_screen = app.screens["quiz"]
     tap(quiz_screen.option_button(app.visit.quiz.current.answer))
     assert app.visit.quiz.answers
@@ -319,7 +319,7 @@ def test_running_out_resets_everything(kiosk) -> None:
     assert app.root.ids.top_bar.parent is None and app.root.ids.bottom_bar.parent is None
     # the next visitor starts clean
     start_visit(app)
-    tap(app.screens["home"].ids.quiz_button)
+    tap(app.screens["home"].action_button("quiz"))
     assert not app.visit.quiz.answers and not quiz_screen.answered
 
 
@@ -431,7 +431,7 @@ def test_markup_in_content_is_shown_literally(tmp_path: Path, content_copy: Path
     app, _clock = start_app(CONFIG, data, content_dir=content_copy)
     try:
         start_visit(app)
-        tap(app.screens["home"].topic_card("ep-voting"))
+        tap_card(app, "ep-voting")
         labels = [w for w in app.screens["guide"].ids.document.walk() if isinstance(w, KioskLabel)]
         heading = next(w for w in labels if "One vote" in w.text)
         # ... and the reader shows it as typed: Kivy's parser sees only escaped brackets
@@ -476,7 +476,7 @@ def test_markup_in_the_municipality_name_is_shown_and_read_as_written(tmp_path: 
     app, _clock = start_app(config, tmp_path / "data", content_dir=CONTENT)
     try:
         start_visit(app)
-        tap(app.screens["home"].ids.about_button)
+        tap(app.screens["home"].action_button("about"))
         assert app.manager.current == "about"
         label = next(w for w in app.screens["about"].ids.document.walk()
                      if getattr(w, "probe_id", "") == "municipality")
@@ -590,27 +590,27 @@ def test_only_labels_that_escape_their_text_have_markup_on(kiosk, tmp_path: Path
     assert app.manager.current == "countries"
     check_everything()
     tap(ids.home_button)
-    tap(home.topic_card("ep-voting"))
+    tap_card(app, "ep-voting")
     assert app.manager.current == "guide"
     check_everything()
     tap(ids.home_button)
-    tap(home.ids.quiz_button)
+    tap(home.action_button("quiz"))
     tap(app.screens["quiz"].option_button(app.visit.quiz.current.answer))
     assert app.screens["quiz"].answered
     check_everything()
     tap(ids.home_button)
-    tap(home.ids.links_button)
+    tap(home.action_button("links"))
     assert app.manager.current == "links"
     check_everything()
     tap(ids.home_button)
-    tap(home.ids.search_button)
+    tap(home.action_button("search"))
     search = app.screens["search"]
     for letter in "vote":
         tap(search.keys[letter])
     assert search.results
     check_everything()
     tap(ids.home_button)
-    tap(home.ids.about_button)
+    tap(home.action_button("about"))
     assert app.manager.current == "about"
     check_everything()
     open_admin(app, clock)
@@ -673,10 +673,10 @@ def test_screenshot_of_every_screen(kiosk) -> None:
     shot("02-language")
     tap(app.screens["language"].button_for("el"))
     shot("03-home-el")
-    tap(app.screens["home"].topic_card("ep-voting"))
+    tap_card(app, "ep-voting")
     shot("04-guide-el")
     tap(app.root.ids.home_button)
-    tap(app.screens["home"].ids.quiz_button)
+    tap(app.screens["home"].action_button("quiz"))
     quiz_screen = app.screens["quiz"]
     shot("05-quiz-el")
     tap(quiz_screen.option_button(app.visit.quiz.current.answer))
@@ -687,10 +687,10 @@ def test_screenshot_of_every_screen(kiosk) -> None:
         tap(quiz_screen.ids.next_button)
     shot("07-quiz-score-el")
     tap(app.root.ids.home_button)
-    tap(app.screens["home"].ids.links_button)
+    tap(app.screens["home"].action_button("links"))
     shot("08-links-el")
     tap(app.root.ids.home_button)
-    tap(app.screens["home"].ids.about_button)
+    tap(app.screens["home"].action_button("about"))
     shot("09-about-el")
     clock.advance(95)
     wait_idle_checks(app)
@@ -766,7 +766,7 @@ def test_new_content_is_switched_in_between_visits_never_during_one(tmp_path: Pa
     app, clock = start_app(CONFIG, tmp_path / "data", content_dir=CONTENT)
     try:
         start_visit(app)
-        tap(app.screens["home"].topic_card("ep-voting"))
+        tap_card(app, "ep-voting")
         before = app.store.path
         guide = content_copy / "en" / "guides" / "ep-voting.md"
         guide.write_text(guide.read_text(encoding="utf-8").replace("One vote only", "Only one vote"),
@@ -783,7 +783,7 @@ def test_new_content_is_switched_in_between_visits_never_during_one(tmp_path: Pa
         wait_idle_checks(app)
         assert app.manager.current == "attract" and app.store.path != before
         start_visit(app)
-        tap(app.screens["home"].topic_card("ep-voting"))
+        tap_card(app, "ep-voting")
         headings = [w.text for w in app.screens["guide"].ids.document.walk() if isinstance(w, KioskLabel)]
         assert "[b]Only one vote[/b]" in headings
     finally:
@@ -888,7 +888,7 @@ def test_search_typed_on_the_on_screen_keyboard(tmp_path: Path, lang: str, typed
                             content_dir=CONTENT)
     try:
         start_visit(app, lang)
-        tap(app.screens["home"].ids.search_button)
+        tap(app.screens["home"].action_button("search"))
         search = app.screens["search"]
         assert app.manager.current == "search"
         for letter in typed:
@@ -923,7 +923,7 @@ def test_search_result_shows_the_words_as_written_and_brackets_literally(tmp_pat
     app, _clock = start_app(CONFIG, data, content_dir=content_copy)
     try:
         start_visit(app, "el")
-        tap(app.screens["home"].ids.search_button)
+        tap(app.screens["home"].action_button("search"))
         search = app.screens["search"]
         for letter in "εκλογες":  # typed without the tonos, as visitors often do
             tap(search.keys[letter])
@@ -1076,7 +1076,7 @@ def test_high_contrast_gives_every_text_pair_at_least_7_to_1(kiosk) -> None:
 
     app, clock = kiosk
     start_visit(app, "el")
-    tap(app.screens["home"].ids.quiz_button)
+    tap(app.screens["home"].action_button("quiz"))
     normal_bg = list(app.theme_cls.surfaceColor)
     tap(app.root.ids.contrast_button)
     assert app.high_contrast and list(app.theme_cls.surfaceColor) != normal_bg
@@ -1096,7 +1096,7 @@ def test_high_contrast_gives_every_text_pair_at_least_7_to_1(kiosk) -> None:
 def test_the_controls_a_visitor_needs_sit_in_the_lower_half(kiosk) -> None:
     app, _ = kiosk
     start_visit(app)
-    tap(app.screens["home"].ids.quiz_button)
+    tap(app.screens["home"].action_button("quiz"))
     quiz_screen = app.screens["quiz"]
     tap(quiz_screen.option_button(app.visit.quiz.current.answer))
     advance_frames(5)

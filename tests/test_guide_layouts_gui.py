@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import advance_frames, idle_until, start_app, stop_app, tap  # noqa: I001
+from gui_support import advance_frames, idle_until, start_app, stop_app, tap, tap_card  # noqa: I001
 from kivy.base import EventLoop
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.widget import Widget
@@ -59,7 +59,7 @@ def start_visit(app: KioskApp, language: str = "en") -> None:
 def open_from_home(app: KioskApp, guide_id: str) -> None:
     if app.manager.current != "home":
         tap(app.root.ids.home_button)
-    tap(app.screens["home"].topic_card(guide_id))
+    tap_card(app, guide_id)
     assert app.manager.current == "guide" and app.screens["guide"].guide_id == guide_id
 
 
@@ -101,7 +101,7 @@ def test_a_guide_shown_again_is_the_same_widget_tree_scrolled_where_it_was_left(
     tap(app.root.ids.home_button)
     wait_until_built_ahead(app)
     alive_before = live_widgets()  # held, so no new widget can take one's id
-    tap(app.screens["home"].topic_card("ep-voting"))
+    tap_card(app, "ep-voting")
     assert app.screens["guide"].guide_id == "ep-voting"
     again = shown_widgets(app)
     assert len(again) == len(first) and all(a is b for a, b in zip(again, first))
@@ -119,13 +119,13 @@ def test_the_guide_built_ahead_in_idle_frames_is_the_one_a_touch_shows(app) -> N
     start_visit(app)
     reader = app.screens["guide"]
     home = app.screens["home"]
-    first_listed = [c.guide_id for c in reversed(home.ids.topics.children)][0]
+    first_listed = home.listed_guides[0]
     assert first_listed == "register-italy"  # the host country's guide comes first
     look = reader.look()
     idle_until(lambda: (built := reader.layouts.cached(first_listed, "en", look)) is not None
                and built.complete, frames=3000, what="the first guide on home built ahead")
     prepared = reader.layouts.cached(first_listed, "en", look).root
-    tap(home.topic_card(first_listed))
+    tap_card(app, first_listed)
     assert reader.ids.document.children == [prepared]
     title = app.store.document(first_listed, "en").title
     assert any(w.text == title for w in labels(shown_widgets(app)))
@@ -161,7 +161,7 @@ def test_a_guide_not_built_ahead_fills_the_screen_in_the_touch_frame_and_the_res
     start_visit(app)
     layouts.release_all()
     store = app.store
-    listed = [c.guide_id for c in app.screens["home"].ids.topics.children]
+    listed = list(app.screens["home"].listed_guides)
     longest = max(listed, key=lambda guide_id: len(store.document(guide_id, "en").blocks))
     card = app.screens["home"].topic_card(longest)
     x, y = card.to_window(*card.center)
@@ -313,7 +313,7 @@ def test_kept_layouts_hold_at_most_their_texture_budget_even_at_the_largest_text
     layouts = app.screens["guide"].layouts
     budget = 8 * 2**20  # the documented budget (TEXTURE_BUDGET_BYTES)
     assert layouts.texture_budget == TEXTURE_BUDGET_BYTES == budget
-    listed = [c.guide_id for c in reversed(app.screens["home"].ids.topics.children)]
+    listed = list(app.screens["home"].listed_guides)
     largest = 0
     for guide_id in listed:
         open_from_home(app, guide_id)

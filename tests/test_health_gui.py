@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from gui_support import (  # noqa: I001
-    FakeClock, advance_frames, idle_until, start_app, stop_app, tap, wait_idle_checks,
+    FakeClock, advance_frames, idle_until, start_app, stop_app, tap, tap_card, wait_idle_checks,
 )
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -117,11 +117,11 @@ def test_usage_figures_follow_real_visits_and_match_kiosk_stats(kiosk, tmp_path:
     # Visit 1: Greek, two guides (one of them twice).
     begin(app, "el")
     home = app.screens["home"]
-    tap(home.topic_card("register-italy"))
+    tap_card(app, "register-italy")
     tap(app.root.ids.home_button)
-    tap(home.topic_card("ep-voting"))
+    tap_card(app, "ep-voting")
     tap(app.root.ids.back_button)
-    tap(home.topic_card("register-italy"))
+    tap_card(app, "register-italy")
     assert app.usage_store.counts() == []  # nothing is written while the visit goes on
     end_visit_by_idling(app, clock)
     assert app.usage.languages == set() and not app.usage.guide_views  # the tally is gone
@@ -129,7 +129,7 @@ def test_usage_figures_follow_real_visits_and_match_kiosk_stats(kiosk, tmp_path:
     begin(app, "en")
     choose(app, "bg")
     assert app.visit.language == "bg"
-    tap(home.ids.quiz_button)
+    tap(home.action_button("quiz"))
     quiz_screen = app.screens["quiz"]
     session = app.visit.quiz
     for _ in range(session.total):
@@ -164,7 +164,7 @@ def test_no_per_visit_record_survives_the_end_of_a_visit(kiosk) -> None:
 
     def visit() -> None:
         begin(app, "el")
-        tap(app.screens["home"].topic_card("ep-voting"))
+        tap_card(app, "ep-voting")
 
     def database_rows() -> list[tuple]:
         db = app.usage_store.db
@@ -235,7 +235,7 @@ def test_admin_exports_usage_figures_to_a_usb_stick(tmp_path: Path) -> None:
     app.today = lambda: DAY
     try:
         begin(app, "el")
-        tap(app.screens["home"].topic_card("ep-voting"))
+        tap_card(app, "ep-voting")
         end_visit_by_idling(app, clock)
         begin(app, "en")
         open_admin(app, clock)
@@ -295,7 +295,7 @@ def test_an_error_in_a_screen_callback_ends_the_visit_not_the_app(tmp_path: Path
         assert families["kiosk_ui_errors"].samples[0].value == 1
         monkeypatch.undo()
         begin(app, "bg")  # the next visitor is served as usual
-        tap(app.screens["home"].topic_card("ep-voting"))
+        tap_card(app, "ep-voting")
         assert app.manager.current == "guide"
     finally:
         stop_app(app)

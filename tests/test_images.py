@@ -311,7 +311,7 @@ def test_a_guide_whose_pictures_are_damaged_shows_their_descriptions(
     whose header is fine), one that is not a picture at all. The guide opens, the app keeps
     running, each broken picture's description stands in its place, and a good picture in
     the same guide is still shown."""
-    from gui_support import advance_frames, start_app, stop_app, tap
+    from gui_support import advance_frames, start_app, stop_app, tap, tap_card
     from kivy.uix.image import Image as KivyImage
 
     from kiosk.ui.app import KioskApp
@@ -349,7 +349,7 @@ default_language = "en"
     try:
         tap(app.screens["attract"])
         tap(app.screens["language"].button_for("en"))
-        tap(app.screens["home"].topic_card("ep-voting"))
+        tap_card(app, "ep-voting")
         advance_frames(5)
         assert KioskApp.get_running_app() is app
         assert app.manager.current == "guide" and app.screens["guide"].guide_id == "ep-voting"

@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 import yaml
 from gui_support import (  # noqa: I001
-    FakeClock, advance_frames, idle_until, start_app, stop_app, tap, wait_idle_checks,
+    FakeClock, advance_frames, idle_until, start_app, stop_app, tap, tap_card, wait_idle_checks,
+    wait_until_placed,
 )
 from kivy.base import EventLoop
 from kivy.core.text import Label as CoreLabel
@@ -262,8 +263,8 @@ def test_every_button_row_shares_height_and_baseline_at_every_text_step(
         quiz = app.screens["quiz"]
         bar = [ids.back_button, ids.home_button, ids.language_button, ids.text_size_button,
                ids.contrast_button, ids.speak_button]
-        home_row = [home.ids.quiz_button, home.ids.links_button, home.ids.search_button,
-                    home.ids.about_button]
+        home_row = [home.action_button("quiz"), home.action_button("links"), home.action_button("search"),
+                    home.action_button("about")]
         wrapped_answers_seen = False
         for step in range(3):
             assert int(app.text_step) == step
@@ -430,9 +431,15 @@ def test_every_home_card_shows_the_icon_of_its_guide(tmp_path: Path) -> None:
         for step in (0, 2):  # the icon grows with the text and is never cut
             app.text_step = step
             settle_layout(app)
-            cards = list(app.screens["home"].ids.topics.children)
-            assert len(cards) >= 8
-            for card in cards:
+            home = app.screens["home"]
+            listed = home.listed_guides
+            assert len(listed) >= 8
+            shown_icons = {}
+            for guide_id in listed:  # each scrolled to, as a visitor would
+                card = home.topic_card(guide_id)
+                wait_until_placed(card)
+                assert card.guide_id == guide_id
+                shown_icons[guide_id] = card.icon
                 assert card.icon == icons[card.guide_id], card.guide_id
                 shown = [w for w in card.walk(restrict=True) if isinstance(w, IconLabel)]
                 assert len(shown) == 1, card.guide_id
@@ -446,8 +453,9 @@ def test_every_home_card_shows_the_icon_of_its_guide(tmp_path: Path) -> None:
                 cx, cy, cright, ctop = window_rect(card)
                 assert cx <= x and right <= cright and cy <= y and top <= ctop, card.guide_id
                 assert right <= window_rect(card.ids.text_column)[0], (step, card.guide_id)
-            country_cards = [c for c in cards if c.guide_id.startswith("register-")]
-            assert country_cards and {c.icon for c in country_cards} == {"map-marker"}
+            country_icons = {icon for guide_id, icon in shown_icons.items()
+                             if guide_id.startswith("register-")}
+            assert country_icons == {"map-marker"}
 
 
 SHOTS = ("attract", "language", "home", "countries", "guide", "quiz", "quiz-feedback",
@@ -497,10 +505,10 @@ def test_screenshots_of_every_screen_in_both_orientations(
         tap(app.screens["home"].country_button)
         shot("countries")
         tap(app.screens["countries"].button_for("IT"))
-        tap(app.screens["home"].topic_card("ep-voting"))
+        tap_card(app, "ep-voting")
         shot("guide")
         app.go_home()
-        tap(app.screens["home"].ids.quiz_button)
+        tap(app.screens["home"].action_button("quiz"))
         quiz = app.screens["quiz"]
         shot("quiz")
         tap(quiz.option_button(app.visit.quiz.current.answer))
@@ -512,13 +520,13 @@ def test_screenshots_of_every_screen_in_both_orientations(
             advance_frames(2)
         shot("quiz-score")
         app.go_home()
-        tap(app.screens["home"].ids.links_button)
+        tap(app.screens["home"].action_button("links"))
         shot("links")
         app.go_home()
-        tap(app.screens["home"].ids.about_button)
+        tap(app.screens["home"].action_button("about"))
         shot("about")
         app.go_home()
-        tap(app.screens["home"].ids.search_button)
+        tap(app.screens["home"].action_button("search"))
         search = app.screens["search"]
         for letter in "ψηφ":
             tap(search.keys[letter])

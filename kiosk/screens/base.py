@@ -14,6 +14,7 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
+from kiosk.widgets.common import KioskButton, KioskLabel
 from kiosk.widgets.reach import REACH
 
 if TYPE_CHECKING:
@@ -53,6 +54,18 @@ class KioskScreen(Screen):
     def finish_filling(self) -> None:
         """Add now whatever :attr:`still_filling` would add in the next frames (before the
         screen is read aloud)."""
+
+    def reading(self) -> tuple[list[tuple[str, bool]], list[str]]:
+        """What is read aloud after the title: the texts shown, each with whether it is
+        markup, then the choices' labels; all of them, also what is still to come in
+        the next frames or lies outside the screen."""
+        self.finish_filling()
+        # restrict=True: this screen only, not the rest of the window after it
+        widgets = list(self.walk(restrict=True))
+        body = [(w.text, bool(w.markup)) for w in widgets
+                if isinstance(w, KioskLabel) and w.text.strip()]
+        choices = [w.text for w in widgets if isinstance(w, KioskButton) and w.text.strip()]
+        return body, choices
 
     def before_look_change(self) -> None:
         """Called just before the fonts or the colours change (text step, contrast, screen

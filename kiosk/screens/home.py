@@ -1,42 +1,102 @@
 """Home screen: the chosen country's guide (the kiosk's host country until the visitor
 picks another), the general guides, the quiz, links, search and about.
 
-The topic cards are a pool: a change of language, country or content updates the cards
-in place, adds cards only when there are more topics than ever before, and takes surplus
-ones out of the tree (kept for later, not destroyed). The pool is filled in idle frames
-after the screen is made, a card a frame, so the first visit finds its cards ready.
+Everything below the top bar is one scrolling list (a Kivy ``RecycleView``): a row of
+action buttons, the country button, then a card per guide. The list is plain data, one
+dict a row; only the rows on screen have widgets, and scrolling hands a row's widget to
+the next row that comes into view. So a change of language, country or content re-renders
+the texts of the few cards on screen, not of every guide: with the 36 guides of four times
+today's content, the cards' textures alone took 17 MiB when every card had its widget.
+Rows get their widgets back through :class:`~kiosk.widgets.row_keeping.RowKeepingAdapter`
+(Kivy's own adapter shuffles them on every re-layout).
 
-A change updates the cards that fill the screen about one and a half times at once, and
-the ones below them in the next frames (taken out of the list until then, so no card
-shows the old language): with the 36 guides of four times today's content, re-rendering
-every card's text held the frame after choosing a language for 400 ms.
+The rows are handed in one a frame, in idle frames after the screen is made (in the
+host country's language), so the first visit finds the widgets of the first screen made.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.clock import Clock, ClockEvent
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import (BooleanProperty, ListProperty, NumericProperty, ObjectProperty,
+                             StringProperty)
+from kivy.uix.recycleview import RecycleView
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
+from kivy.uix.widget import Widget
 
-from kiosk.ui.i18n import tr
 from kiosk.core.languages import country_name
 from kiosk.core.markup import escape_markup
-from kiosk.screens.base import BuildsAheadScreen, load_kv
 from kiosk.core.viewmodels import Topic, home_topics, selectable_countries
+from kiosk.screens.base import BuildsAheadScreen, load_kv
+from kiosk.ui.i18n import tr
+from kiosk.widgets.button_grid import ButtonGrid
 from kiosk.widgets.common import KioskButton
-from kiosk.widgets.document import estimated_height
-from kiosk.widgets.guide_layouts import FIRST_SCREENS
-from kiosk.widgets.surface import TappableSurface
 from kiosk.widgets.idle_filling import IdleFilling
+from kiosk.widgets.row_keeping import RowKeepingAdapter
+from kiosk.widgets.surface import TappableSurface
 
-load_kv(__file__)
-
-CARDS_PER_FRAME = 2
-"""Cards below the first screen filled in per frame: rendering one card's text takes 2-4 ms
-on the reference machine."""
+ACTIONS = (("quiz", True), ("links", True), ("search", True), ("about", False))
+"""The home row's buttons: the screen each opens (also its probe id) and whether it is
+emphasised; their labels come with the row's data (:func:`action_labels`)."""
 
 
-class TopicCard(TappableSurface):
+def action_labels() -> list[str]:
+    """The home row's button labels in the visitor's language, in the order of ACTIONS."""
+    return [tr._("Test yourself: quiz"), tr._("Online course and links"), tr._("Search"),
+            tr._("About this kiosk")]
+
+
+class HomeList(RecycleView):
+    """The scrolling list of home rows; its rows send touches to ``intents``."""
+
+    intents = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("view_adapter", RowKeepingAdapter())
+        super().__init__(**kwargs)
+
+
+class HomeRow(RecycleDataViewBehavior):
+    """A widget that shows one row of the home list (whichever row it is given)."""
+
+    home_list: HomeList | None = None
+
+    def refresh_view_attrs(self, rv: HomeList, index: int, data: dict[str, Any]) -> None:
+        self.home_list = rv
+        super().refresh_view_attrs(rv, index, data)
+
+
+class HomeActions(HomeRow, ButtonGrid):
+    """The row of the quiz, links, search and about buttons, made once (laid out in
+    home.kv)."""
+
+    labels = ListProperty()
+    """The buttons' texts, in the order of ACTIONS."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._buttons = [KioskButton(probe_id=screen, emphasis=emphasis)
+                         for screen, emphasis in ACTIONS]
+        for button in self._buttons:
+            button.bind(on_release=self._open)
+            self.add_widget(button)
+
+    def on_labels(self, _row: Any, labels: list[str]) -> None:
+        for button, label in zip(self._buttons, labels):
+            button.text = label
+
+    def _open(self, button: KioskButton) -> None:
+        if self.home_list is not None:
+            self.home_list.intents.open_screen(button.probe_id)
+
+    def button(self, probe_id: str) -> KioskButton:
+        return next(b for b in self._buttons if b.probe_id == probe_id)
+
+
+class CountryRow(HomeRow, KioskButton):
+    """The button that shows the chosen country and opens the country chooser."""
+
+
+class TopicCard(HomeRow, TappableSurface):
     heading = StringProperty("")
     """The guide title, plain text."""
     details = StringProperty("")
@@ -50,6 +110,9 @@ class TopicCard(TappableSurface):
     """The width its texts wrap at (home.kv)."""
 
 
+load_kv(__file__)
+
+
 def topic_details(topic: Topic, lang: str) -> str:
     """The card's markup: the summary, the country in bold, the fallback note in italics."""
     details = escape_markup(topic.summary)
@@ -61,6 +124,19 @@ def topic_details(topic: Topic, lang: str) -> str:
     return details
 
 
+def card_row(topic: Topic, lang: str) -> dict[str, Any]:
+    """The list row of one guide's card."""
+    return {
+        "viewclass": "TopicCard",
+        "heading": topic.title,
+        "details": topic_details(topic, lang),
+        "fallback": topic.fallback,
+        "probe_id": f"guide-{topic.guide_id}",
+        "guide_id": topic.guide_id,
+        "icon": topic.icon or "",
+    }
+
+
 class HomeScreen(BuildsAheadScreen):
     country_label = StringProperty("")
     can_switch_country = BooleanProperty(False)
@@ -68,131 +144,114 @@ class HomeScreen(BuildsAheadScreen):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown_for: tuple[str, str, str] | None = None
-        self._cards: list[TopicCard] = []
-        self._later: list[tuple[int, Topic]] = []
-        """Topics whose cards are filled in and put back in the next frames, in order."""
-        self._later_language = ""
-        self._later_event: ClockEvent | None = None
+        self._ahead: list[dict[str, Any]] | None = None
 
     def on_kv_post(self, base_widget: Any) -> None:
-        # Runs inside __init__ (after the kv rule): the one country button, made here once.
-        self._country_button = KioskButton(probe_id="country")
-        self._country_button.bind(
-            on_release=lambda _b: self.context.intents.open_screen("countries"))
-        self.ids.country_slot.add_widget(self._country_button)
-        self._cards_wanted: int | None = None
-        self._filling = IdleFilling(self._make_one_card)
+        # Runs inside __init__, after the kv rule
+        self.ids.scroller.intents = self.context.intents
+        self._filling = IdleFilling(self._hand_in_one_row)
 
-    def _make_one_card(self) -> bool:
-        """One more card, while the pool cannot yet show the host country's home."""
-        if self._cards_wanted is None:  # asked once, not in every idle frame
-            context = self.context
-            self._cards_wanted = len(home_topics(context.store, context.visit.language,
-                                                 context.settings.host_country))
-        if len(self._cards) >= self._cards_wanted:
+    def _rows(self, language: str, country: str) -> list[dict[str, Any]]:
+        store = self.context.store
+        host = self.context.settings.host_country
+        self.can_switch_country = len(selectable_countries(store, host)) > 1
+        self.country_label = tr._("Guides for: {country}").format(
+            country=country_name(country, language))
+        country_row = {"viewclass": "CountryRow", "probe_id": "country",
+                       "text": self.country_label + "  ›  " + tr._("Other country"),
+                       "disabled": not self.can_switch_country}
+        topics = home_topics(store, language, country)
+        return [{"viewclass": "HomeActions", "labels": action_labels()}, country_row,
+                *(card_row(topic, language) for topic in topics)]
+
+    def _hand_in_one_row(self) -> bool:
+        """Before the screen is first shown: one more row of the host country's home."""
+        if self._shown_for is not None:
             return False
-        self._card(len(self._cards))
+        if self._ahead is None:  # asked once, not in every idle frame
+            visit = self.context.visit
+            self._ahead = self._rows(visit.language, self.context.settings.host_country)
+        data = self.ids.scroller.data
+        if len(data) >= len(self._ahead):
+            return False
+        data.append(self._ahead[len(data)])
         return True
 
     def refresh(self) -> None:
         store, visit = self.context.store, self.context.visit
-        lang = visit.language
         self.title = tr._("Your rights as an EU citizen")
-        key = (lang, visit.country, str(store.path))
+        key = (visit.language, visit.country, str(store.path))
         if key == self._shown_for:
             return
         self._shown_for = key
-        host = self.context.settings.host_country
-        self.can_switch_country = len(selectable_countries(store, host)) > 1
-        self.country_label = tr._("Guides for: {country}").format(
-            country=country_name(visit.country, lang)
-        )
-        self._country_button.text = self.country_label + "  ›  " + tr._("Other country")
-        self._country_button.disabled = not self.can_switch_country
-        self._show_topics(home_topics(store, lang, visit.country), lang)
+        self._filling.cancel()
+        rows = self._rows(visit.language, visit.country)
+        if rows != self.ids.scroller.data:
+            self.ids.scroller.data = rows
 
-    def _show_topics(self, topics: list[Topic], lang: str) -> None:
-        box = self.ids.topics
-        # Shown cards are always the first ones of the pool, in order: take out the surplus
-        # (and those filled in later) ...
-        for card in self._cards[len(topics):]:
-            if card.parent is not None:
-                box.remove_widget(card)
-        # ... then update the cards that fill the screen, about, and FIRST_SCREENS times over
-        # (a screen not shown yet has no size of its own: the manager's is what it will get)
-        shown_height = self.manager.height if self.manager is not None else self.height
-        room = FIRST_SCREENS * shown_height
-        filled = 0
-        for index, topic in enumerate(topics):
-            if room <= 0:
-                break
-            card = self._fill_card(index, topic, lang)
-            room -= estimated_height(card, card.text_width) + box.spacing
-            filled = index + 1
-        for card in self._cards[filled:len(topics)]:
-            if card.parent is not None:
-                box.remove_widget(card)
-        self._later = list(enumerate(topics))[filled:]
-        self._later_language = lang
-        if self._later and self._later_event is None:
-            self._later_event = Clock.schedule_once(self._fill_later, 0)
+    @property
+    def listed_guides(self) -> tuple[str, ...]:
+        """The guides listed, in order (also those not scrolled to)."""
+        return tuple(row["guide_id"] for row in self.ids.scroller.data if "guide_id" in row)
 
-    def _fill_card(self, index: int, topic: Topic, lang: str) -> TopicCard:
-        """The ``index``-th card, showing ``topic``, in the list below those before it."""
-        card = self._card(index)
-        card.heading = topic.title
-        card.details = topic_details(topic, lang)
-        card.fallback = topic.fallback
-        card.probe_id = f"guide-{topic.guide_id}"
-        card.guide_id = topic.guide_id
-        card.icon = topic.icon or ""
-        if card.parent is None:
-            self.ids.topics.add_widget(card)
+    @property
+    def shown_rows(self) -> list[Widget]:
+        """The widgets of the rows on screen now, top to bottom."""
+        adapter = self.ids.scroller.view_adapter
+        return [view for _index, view in sorted(adapter.views.items(), key=lambda v: v[0])]
+
+    @property
+    def shown_cards(self) -> list[TopicCard]:
+        return [row for row in self.shown_rows if isinstance(row, TopicCard)]
+
+    def row_widget(self, index: int) -> Widget:
+        """The widget of the ``index``-th row, scrolled onto the screen if it was not."""
+        scroller = self.ids.scroller
+        scroller.refresh_views()
+        view = scroller.view_adapter.get_visible_view(index)
+        if view is None:
+            layout = scroller.layout_manager
+            opt = layout.view_opts[index]
+            top = opt["pos"][1] + opt["size"][1] - layout.y
+            room = layout.height - scroller.height
+            scroller.scroll_y = min(1.0, max(0.0, (top - scroller.height) / room)) if room > 0 else 1.0
+            scroller.refresh_from_viewport()
+            scroller.refresh_views()
+            view = scroller.view_adapter.get_visible_view(index)
+        if view is None:
+            raise LookupError(f"home row {index} is not on screen after scrolling to it")
+        return view
+
+    def topic_card(self, guide_id: str) -> TopicCard:
+        """The card of ``guide_id``, scrolled onto the screen if it was not."""
+        index = next(i for i, row in enumerate(self.ids.scroller.data)
+                     if row.get("guide_id") == guide_id)
+        card = self.row_widget(index)
+        assert isinstance(card, TopicCard)
         return card
 
-    def _fill_later(self, _dt: float) -> None:
-        """One frame's worth of the cards below the first screen (also under a finger: the
-        visitor may be scrolling to them). Counted, not timed: a card's text is rendered
-        later in the frame, after this has returned."""
-        self._later_event = None
-        self._fill_pending(CARDS_PER_FRAME)
-        if self._later:
-            self._later_event = Clock.schedule_once(self._fill_later, 0)
-
-    def _fill_pending(self, count: int) -> None:
-        """Fill in the next ``count`` cards waiting below the first screen."""
-        for _ in range(min(count, len(self._later))):
-            index, topic = self._later.pop(0)
-            self._fill_card(index, topic, self._later_language)
-
-    @property
-    def still_filling(self) -> bool:
-        """Whether cards below the first screen are still to be filled in."""
-        return bool(self._later)
-
-    def finish_filling(self) -> None:
-        self._fill_pending(len(self._later))
-
-    def _card(self, index: int) -> TopicCard:
-        """The ``index``-th card of the pool, made the first time it is needed (as wide as
-        the list, so that its text is wrapped right the first time)."""
-        while len(self._cards) <= index:
-            card = TopicCard(width=self.ids.topics.width)
-            card.bind(on_release=lambda c: self.context.intents.open_guide(c.guide_id))
-            self._cards.append(card)
-        return self._cards[index]
-
-    @property
-    def card_pool(self) -> tuple[TopicCard, ...]:
-        """Every topic card made so far, shown or not."""
-        return tuple(self._cards)
+    def action_button(self, probe_id: str) -> KioskButton:
+        """One of the home row's buttons (``ACTIONS``), scrolled onto the screen."""
+        actions = self.row_widget(0)
+        assert isinstance(actions, HomeActions)
+        return actions.button(probe_id)
 
     @property
     def country_button(self) -> KioskButton:
-        return self._country_button
+        button = self.row_widget(1)
+        assert isinstance(button, CountryRow)
+        return button
 
-    def topic_card(self, guide_id: str) -> Any:
-        return next(c for c in self.ids.topics.children if c.guide_id == guide_id)
+    def reading(self) -> tuple[list[tuple[str, bool]], list[str]]:
+        """Every card (not only those on screen) and the buttons, as read aloud."""
+        rows = self.ids.scroller.data
+        body: list[tuple[str, bool]] = []
+        for row in rows:
+            if row["viewclass"] == "TopicCard":
+                body += [(row["heading"], False), (row["details"], True)]
+        choices = [label for row in rows for label in row.get("labels", ())]
+        choices += [row["text"] for row in rows if row["viewclass"] == "CountryRow"]
+        return body, choices
 
 
 SCREEN = HomeScreen

@@ -1,20 +1,21 @@
 """Reading the current screen aloud: its title, its text, then the choices on it.
 
-:class:`ReadAloud` collects what the screen shows (each label's text, noting whether its
-markup is on, so only then are tags and escapes undone), hands it to the speaker in the
+:class:`ReadAloud` asks the screen what it shows (``reading``: each text, noting whether it
+is markup, so only then are tags and escapes undone), hands it to the speaker in the
 visitor's language, and watches the speaker so the "Stop reading" button turns back by
 itself when the speech ends. A language without a voice gets a visible notice instead.
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kivy.clock import Clock
-from kivy.uix.widget import Widget
 
 from kiosk.core.speech import Speaker, screen_text
 from kiosk.ui.i18n import tr
-from kiosk.widgets.common import KioskButton, KioskLabel
+
+if TYPE_CHECKING:
+    from kiosk.screens.base import KioskScreen
 
 WATCH_SECONDS = 0.5
 
@@ -33,20 +34,12 @@ class ReadAloud:
         self.speaker = speaker
         self.status = status
 
-    def toggle(self, screen: Widget, title: str, language: str) -> None:
+    def toggle(self, screen: KioskScreen, title: str, language: str) -> None:
         """Read ``screen`` (title, content, choices), or stop when it is being read."""
         if self.speaker.speaking:
             self.stop()
             return
-        # all of it, also what a long guide or list would add in the next frames
-        finish_filling = getattr(screen, "finish_filling", None)
-        if finish_filling is not None:
-            finish_filling()
-        # restrict=True: this screen only, not the rest of the window after it
-        widgets = list(screen.walk(restrict=True))
-        body = [(w.text, bool(w.markup)) for w in widgets
-                if isinstance(w, KioskLabel) and w.text.strip()]
-        choices = [w.text for w in widgets if isinstance(w, KioskButton) and w.text.strip()]
+        body, choices = screen.reading()
         if self.speaker.speak(screen_text(title, body, choices), language):
             self.status.notice = ""
             self.status.speaking = True
