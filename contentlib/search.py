@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 def fold_for_search(text: str) -> str:
     """Lower-case and strip accents in every script ("Εκλογές" -> "εκλογεσ", "Città" -> "citta")."""
+    if text.isascii():  # nothing to decompose or strip (most of the text in Latin scripts)
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
