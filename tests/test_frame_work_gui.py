@@ -55,6 +55,22 @@ def ancestors(widget: Any) -> Iterator[Any]:
         yield widget
 
 
+def record_label_renders(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every label whose text is rendered from now on (the list fills as they are)."""
+    from kivy.uix.label import Label
+
+    rendered: list[Any] = []
+    unpatched = Label.texture_update
+
+    # (named as the method: Kivy's triggers look it up by name)
+    def texture_update(label: Label, *args: Any) -> None:
+        rendered.append(label)
+        unpatched(label, *args)
+
+    monkeypatch.setattr(Label, "texture_update", texture_update)
+    return rendered
+
+
 def on_home(app: KioskApp) -> None:
     tap(app.screens["attract"])
     tap(app.screens["language"].button_for("en"))
@@ -298,8 +314,6 @@ def test_home_with_four_times_the_guides_fills_the_screen_at_once_with_widgets_f
     have widgets only while scrolled onto the screen."""
     import importlib.util
 
-    from kivy.uix.label import Label
-
     from kiosk.core.viewmodels import home_topics
 
     # the bench's own cloning of the guides (bench/ is no package: loaded from its file)
@@ -316,15 +330,7 @@ def test_home_with_four_times_the_guides_fills_the_screen_at_once_with_widgets_f
         home = app.screens["home"]
         topics = home_topics(app.store, "en", "IT")
         assert len(topics) >= 36
-        rendered: list[Any] = []
-        unpatched = Label.texture_update
-
-        # (named as the method: Kivy's triggers look it up by name)
-        def texture_update(label: Label, *args: Any) -> None:
-            rendered.append(label)
-            unpatched(label, *args)
-
-        monkeypatch.setattr(Label, "texture_update", texture_update)
+        rendered = record_label_renders(monkeypatch)
         button = app.screens["language"].button_for("en")
         x, y = button.to_window(*button.center)
         touch = UnitTestTouch(x, y)
@@ -377,8 +383,6 @@ def test_a_relayout_of_home_gives_each_row_its_widget_back_and_renders_nothing(
     the rows their widgets back in reverse, so every card re-rendered another card's
     texts, changed height again, and home in Greek never settled (the clock ran out of
     iterations every frame)."""
-    from kivy.uix.label import Label
-
     tap(app.screens["attract"])
     tap(app.screens["language"].button_for("el"))
     home = app.screens["home"]
@@ -386,14 +390,7 @@ def test_a_relayout_of_home_gives_each_row_its_widget_back_and_renders_nothing(
     advance_frames(5)
     before = {card.guide_id: card for card in home.shown_cards}
     assert len(before) >= 2
-    rendered: list[Label] = []
-    unpatched = Label.texture_update
-
-    def texture_update(label: Label, *args: Any) -> None:
-        rendered.append(label)
-        unpatched(label, *args)
-
-    monkeypatch.setattr(Label, "texture_update", texture_update)
+    rendered = record_label_renders(monkeypatch)
     for _ in range(3):
         scroller.refresh_from_layout()  # what a row's change of height asks for
         advance_frames(2)
