@@ -138,9 +138,6 @@ def card_row(topic: Topic, lang: str) -> dict[str, Any]:
 
 
 class HomeScreen(BuildsAheadScreen):
-    country_label = StringProperty("")
-    can_switch_country = BooleanProperty(False)
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown_for: tuple[str, str, str] | None = None
@@ -152,14 +149,13 @@ class HomeScreen(BuildsAheadScreen):
         self._filling = IdleFilling(self._hand_in_one_row)
 
     def _rows(self, language: str, country: str) -> list[dict[str, Any]]:
+        """Home's list as data: the action row, the country button, a card per guide."""
         store = self.context.store
         host = self.context.settings.host_country
-        self.can_switch_country = len(selectable_countries(store, host)) > 1
-        self.country_label = tr._("Guides for: {country}").format(
-            country=country_name(country, language))
+        label = tr._("Guides for: {country}").format(country=country_name(country, language))
         country_row = {"viewclass": "CountryRow", "probe_id": "country",
-                       "text": self.country_label + "  ›  " + tr._("Other country"),
-                       "disabled": not self.can_switch_country}
+                       "text": label + "  ›  " + tr._("Other country"),
+                       "disabled": len(selectable_countries(store, host)) <= 1}
         topics = home_topics(store, language, country)
         return [{"viewclass": "HomeActions", "labels": action_labels()}, country_row,
                 *(card_row(topic, language) for topic in topics)]
@@ -209,12 +205,13 @@ class HomeScreen(BuildsAheadScreen):
         scroller = self.ids.scroller
         scroller.refresh_views()
         view = scroller.view_adapter.get_visible_view(index)
-        if view is None:
-            layout = scroller.layout_manager
+        layout = scroller.layout_manager
+        room = layout.height - scroller.height  # how far the list scrolls
+        if view is None and room > 0:
+            # its top at the window's top (positions count from the list's bottom)
             opt = layout.view_opts[index]
             top = opt["pos"][1] + opt["size"][1] - layout.y
-            room = layout.height - scroller.height
-            scroller.scroll_y = min(1.0, max(0.0, (top - scroller.height) / room)) if room > 0 else 1.0
+            scroller.scroll_y = min(1.0, max(0.0, (top - scroller.height) / room))
             scroller.refresh_from_viewport()
             scroller.refresh_views()
             view = scroller.view_adapter.get_visible_view(index)
