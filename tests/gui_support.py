@@ -293,8 +293,6 @@ def tap_card(app: Any, guide_id: str) -> None:
         wait_until_placed(card)
         if card.guide_id == guide_id:
             break
-    if scroll_into_view(card):
-        wait_until_placed(card)
     assert card.guide_id == guide_id, f"the card tapped shows {card.guide_id}, not {guide_id}"
     tap(card)
 
