@@ -18,6 +18,7 @@ OS_PACKAGES=(
   libgl1 libegl1 libgles2 libgl1-mesa-dri libmtdev1
   xsel xvfb xauth xdotool imagemagick xinit
   nginx rclone espeak-ng
+  chromium chromium-driver poppler-utils zbar-tools
 )
 PYTHON="${PYTHON:-python3}"
 
@@ -51,6 +52,18 @@ install_python_env() {
   fi
 }
 
+install_npm_tools() {
+  # axe-core for the online edition's accessibility tests (tests/test_web_browser.py),
+  # at the version package-lock.json pins
+  [ -f node_modules/axe-core/axe.min.js ] && return
+  if ! command -v npm >/dev/null; then  # (Node.js from elsewhere brings its own npm)
+    OS_PACKAGES=(npm)
+    install_os_packages
+  fi
+  say "installing axe-core from the npm registry"
+  npm ci --no-audit --no-fund --silent
+}
+
 setup() {
   install_os_packages
   install_python_env
@@ -66,6 +79,7 @@ case "${1:-}" in
   test)
     shift
     setup
+    install_npm_tools
     say "checking the bundled content"
     .venv/bin/kiosk-content check content
     say "running the tests under Xvfb"

@@ -52,6 +52,30 @@ def cmd_check(content_dir: Path, locales: Path | None,
     return 0
 
 
+def cmd_export_web(parser: argparse.ArgumentParser, content_dir: Path, out: Path, base_url: str,
+                   country: str, municipality: str) -> int:
+    from contentlib.countries import EU_MEMBER_STATES
+    from kiosk.web.site import ExportError, SiteOptions, export_site
+
+    if base_url and not base_url.startswith(("https://", "http://")):
+        parser.error(f"--base-url must start with https:// or http://, not {base_url!r}")
+    country = country.upper()
+    if country and country not in EU_MEMBER_STATES:
+        parser.error(f"--country must be the ISO code of an EU member state, not {country!r}")
+    try:
+        report = export_site(content_dir, out, SiteOptions(base_url, country or None, municipality))
+    except (ExportError, OSError) as exc:
+        print(f"kiosk-content export-web: {exc}", file=sys.stderr)
+        return 1
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    name, size = report.largest_page
+    print(f"{report.pages} pages in {len(report.languages)} languages, {report.files} files, "
+          f"{report.total_bytes / 1e6:.1f} MB, largest page {name} ({size / 1e3:.0f} kB), "
+          f"in {report.seconds:.1f} s: {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kiosk-content", description="Content tools for editors")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -72,7 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--scale-images", action="store_true",
                        help="publish pictures over the size limit as scaled-down copies "
                             "(the content folder is not changed)")
-    publish = sub.add_parser("publish", help="copy a publish folder to a folder or rclone remote")
+    web = sub.add_parser("export-web", help="write the content as a static website (the online edition)")
+    web.add_argument("content_dir", type=Path)
+    web.add_argument("--out", type=Path, required=True, help="site folder (replaced when the export succeeds)")
+    web.add_argument("--base-url", default="",
+                     help="address the site will be published at (https://...): canonical addresses, "
+                          "sitemap.xml and the posters' QR codes need it")
+    web.add_argument("--country", default="",
+                     help="host country (ISO code, e.g. DE): its guides first, its questions in the quiz")
+    web.add_argument("--municipality", default="", help="named on the posters and on every page")
+    publish = sub.add_parser("publish", help="copy a publish folder (a bundle) or an exported site "
+                                             "to a folder or rclone remote; a site is mirrored")
     publish.add_argument("publish_dir", type=Path)
     publish.add_argument("dest")
     args = parser.parse_args(argv)
@@ -100,6 +134,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kiosk-content build: {exc}", file=sys.stderr)
             return 1
         print(version)
+        return 0
+    if args.command == "export-web":
+        return cmd_export_web(parser, args.content_dir, args.out, args.base_url, args.country,
+                              args.municipality)
+    from kiosk.web.publish import SitePublishError, is_site, publish_site
+
+    if is_site(args.publish_dir):
+        try:
+            publish_site(args.publish_dir, args.dest)
+        except SitePublishError as exc:
+            print(f"kiosk-content publish: {exc}", file=sys.stderr)
+            return 1
         return 0
     from sync.publish import PublishError, publish as publish_bundle
 

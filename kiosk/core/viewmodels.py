@@ -48,14 +48,14 @@ def order_guides(guides: list[GuideDef], country: str) -> list[GuideDef]:
     return sorted(chosen, key=lambda g: g.position) + sorted(general, key=lambda g: g.position)
 
 
+def topic(store: ContentStore, guide: GuideDef, lang: str) -> Topic:
+    """What a card or a list entry shows of ``guide``."""
+    doc, fallback = localized(lambda code: store.document(guide.id, code), lang, store.source_language)
+    return Topic(guide.id, doc.title, doc.summary, guide.country, fallback, guide.icon)
+
+
 def home_topics(store: ContentStore, lang: str, country: str) -> list[Topic]:
-    topics = []
-    for guide in order_guides(store.guide_defs(), country):
-        doc, fallback = localized(
-            lambda code, gid=guide.id: store.document(gid, code), lang, store.source_language
-        )
-        topics.append(Topic(guide.id, doc.title, doc.summary, guide.country, fallback, guide.icon))
-    return topics
+    return [topic(store, guide, lang) for guide in order_guides(store.guide_defs(), country)]
 
 
 def guide_countries(store: ContentStore) -> list[str]:
