@@ -12,10 +12,13 @@ on each screen before touching it, as a person would.
   them (:func:`compile_kiosk`); screens and target positions come from its probe
   file, the first frame from ``first_frame_at`` (stamped on Kivy's first ``on_flip``).
   "cache ready" is the normal start; "first start" builds the cache of ten languages.
-- Chromium: ``bench/html_export.py`` output, served from a loopback HTTP server started
-  here, shown with ``chromium --kiosk`` and a fresh profile. Each page posts a beacon to
-  that server two animation frames after its load event and fonts are ready; the arrival
-  time is "screen shown", and the beacon carries the target positions.
+- Chromium: the online edition (``kiosk-content export-web``, :mod:`kiosk.web.site`) of
+  the same content, served from a loopback HTTP server started here, shown with
+  ``chromium --kiosk`` and a fresh profile; the walk goes attract stand-in -> the site's
+  language chooser -> its English home -> the guide. The server adds a probe script to each
+  page (``bench/site_probe.py``) that posts a beacon two animation frames after the load
+  event and fonts are ready; the arrival time is "screen shown", and the beacon carries
+  the target positions.
 - memory: PSS (``/proc/PID/smaps_rollup``) summed over the whole process tree, one
   second after the guide is shown.
 
@@ -54,6 +57,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from driver import SCREEN_SIZE, KioskProcess, Xvfb, process_tree, tree_pss_kib  # noqa: E402
+from site_probe import PROBE_SCRIPT, attract_page  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 GUIDE = "register-italy"
@@ -259,6 +263,21 @@ class PageServer:
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, directory=str(root), **kwargs)
 
+            def do_GET(self) -> None:  # noqa: N802
+                """Pages with the bench's probe script added; other files as they are."""
+                path = Path(self.translate_path(self.path))
+                if path.is_dir():
+                    path = path / "index.html"
+                if path.suffix != ".html" or not path.is_file():
+                    super().do_GET()
+                    return
+                body = path.read_bytes().replace(b"</body>", PROBE_SCRIPT.encode() + b"</body>", 1)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -313,6 +332,23 @@ class PageServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def export_for_chromium(out: Path) -> dict[str, Any]:
+    """The online edition of the benchmark's content for the kiosk's host country, plus
+    the attract stand-in (bench/site_probe.py)."""
+    from contentlib.catalogs import translations
+    from kiosk import paths
+    from kiosk.config import KioskSettings
+    from kiosk.web.site import SiteOptions, export_site
+
+    settings = KioskSettings()
+    report = export_site(CONTENT_DIR or paths.bundled_content_dir(), out, SiteOptions(country=settings.host_country))
+    english = translations(paths.locales_dir(), "en")
+    (out / "attract.html").write_text(attract_page(
+        english.gettext("Touch to start"),
+        english.gettext("Your rights to vote and stand in elections where you live in the EU")), encoding="utf-8")
+    return {"pages": report.pages, "bytes": report.total_bytes, "seconds": round(report.seconds, 2)}
 
 
 def chromium_args(profile: Path, url: str) -> list[str]:
@@ -739,10 +775,8 @@ def main() -> int:
                                      args.content_scale)
         log(f"content: every guide {args.content_scale} times ({CONTENT_DIR})")
     with tempfile.TemporaryDirectory(prefix="bench-site-") as site_tmp:
-        from html_export import export
-
-        site = export(Path(site_tmp) / "site", content_dir=CONTENT_DIR)
-        results["html_export"] = site
+        site = export_for_chromium(Path(site_tmp) / "site")
+        results["web_export"] = site
         server = PageServer(Path(site_tmp) / "site")
         try:
             cases: list[tuple[str, Callable[[], dict[str, Any]]]] = [

@@ -89,6 +89,7 @@ def test_every_page_of_the_kiosk_is_there_in_every_language(site: Path, store: C
     missing = [a for a in expected if not (site / addresses.file_of(a)).is_file()]
     assert missing == []
     assert len(html_files(site)) == len(expected)
+    assert site.stat().st_mode & 0o777 == 0o755, "a web server's user can read the site"
 
 
 def test_each_page_declares_its_language_has_one_h1_a_skip_link_and_its_translations(site: Path) -> None:

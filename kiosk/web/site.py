@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from contentlib.cache import ensure_cache
 from contentlib.countries import country_choices, country_name
+from contentlib.images import ImageRejected, check_image_header
 from contentlib.model import ABOUT_ID, ContentError
 from contentlib.store import ContentStore
 from kiosk.core.languages import format_review_date, native_name
@@ -88,9 +89,18 @@ def qr_svg(url: str, label: str) -> Markup:
 def _qr_svg(url: str) -> str:
     matrix = qr_matrix(url)
     size = len(matrix)
-    path = "".join(
-        f"M{x} {y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark
-    )
+    runs = []  # one rectangle per horizontal run of dark modules: a third of the bytes
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < size and row[x]:
+                x += 1
+            runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+    path = "".join(runs)
     return (
         f'<svg class="qr-code" viewBox="0 0 {size} {size}" shape-rendering="crispEdges" '
         f'role="img" aria-label="@LABEL@"><rect width="{size}" height="{size}" fill="#fff"/>'
@@ -129,6 +139,7 @@ class _Site:
         self.languages = tuple(store.languages())
         self.report = ExportReport(languages=self.languages)
         self.sitemap: list[tuple[str, list[tuple[str, str]]]] = []
+        self._image_sizes: dict[str, tuple[int, int] | None] = {}
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -172,6 +183,18 @@ class _Site:
 
     def absolute(self, address: str) -> str:
         return addresses.absolute(self.options.base_url, address) if self.options.base_url else ""
+
+    def image_size(self, media_path: str) -> tuple[int, int] | None:
+        """Width and height of a picture (pages reserve its room before it loads); None
+        for one the kiosk would not show (damaged, missing, over the limits)."""
+        if media_path not in self._image_sizes:
+            data = self.store.media(media_path)
+            try:
+                size = check_image_header(data, media_path) if data is not None else None
+            except ImageRejected:
+                size = None
+            self._image_sizes[media_path] = size
+        return self._image_sizes[media_path]
 
     def nav(self, lang: str, current: str) -> list[tuple[str, str, bool]]:
         w = words(lang)
@@ -228,7 +251,7 @@ class _Site:
     def guide(self, lang: str, guide_id: str) -> None:
         view = guide_view(self.store, guide_id, lang)
         address = addresses.about(lang) if guide_id == ABOUT_ID else addresses.guide(lang, guide_id)
-        self.write(address, "guide.html", lang, view.title, view=view,
+        self.write(address, "guide.html", lang, view.title, view=view, image_size=self.image_size,
                    reviewed=format_review_date(view.last_reviewed, lang) if view.last_reviewed else "",
                    is_about=guide_id == ABOUT_ID)
 
@@ -275,6 +298,8 @@ class _Site:
             data = self.store.media(media_path)
             if data is None:
                 continue
+            if self.image_size(media_path) is None:
+                continue  # the kiosk shows its description instead; so does the page
             target = self.out / media_path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -357,6 +382,7 @@ def export_site(content_dir: Path, out: Path, options: SiteOptions | None = None
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    building.chmod(0o755)  # mkdtemp's 0700 would keep a web server's user out of the site
     try:
         with tempfile.TemporaryDirectory() as cache_dir:
             try:
