@@ -64,6 +64,12 @@ class KioskSettings:
     (lists sit at the bottom of it, grids grow to fill it). The default is the unobstructed
     forward reach of EN 301 549 8.3.3.1 and ADA 308.2.1; use 1120 as the top when a shelf
     510-635 mm deep stands in front of the screen (8.3.3.1.3.3)."""
+    web_base_url: str = ""
+    """Address where the online edition (``kiosk-content export-web``, :mod:`kiosk.web`) is
+    published, such as ``https://kiosk.example.org/eu``; when set, each guide, the about
+    text and the quiz score show a "Continue on your phone" QR code for the same page
+    there, in the visitor's language. Empty means no such codes. Checked at load: empty or
+    starting with ``https://`` or ``http://``."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,11 @@ def _validate(settings: KioskSettings, where: str) -> None:
     if not 200 <= settings.viewing_distance_mm <= 3000:
         raise ConfigError(f"{where}: 'viewing_distance_mm' must be between 200 and 3000")
     _validate_reach(settings, where)
+    if settings.web_base_url and not settings.web_base_url.startswith(("https://", "http://")):
+        raise ConfigError(
+            f"{where}: 'web_base_url' must be empty or start with https:// or http://, "
+            f"not {settings.web_base_url!r}"
+        )
     if not 0 <= settings.speech_volume <= 100:
         raise ConfigError(f"{where}: 'speech_volume' must be between 0 and 100")
     if settings.host_country not in EU_MEMBER_STATES:

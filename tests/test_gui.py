@@ -573,7 +573,8 @@ def test_only_labels_that_escape_their_text_have_markup_on(kiosk, tmp_path: Path
             check(screen, name)
         quiz, admin, search = app.screens["quiz"], app.screens["admin"], app.screens["search"]
         # parts of a screen that leave its tree while hidden
-        for part in (quiz.question_panel, quiz.score_panel, quiz.feedback_card, quiz.fallback_note):
+        for part in (quiz.question_panel, quiz.score_panel, quiz.feedback_card, quiz.fallback_note,
+                     quiz.phone_card):
             check(part, "quiz")
         for part in (admin.pin_panel, admin.admin_panel):
             check(part, "admin")

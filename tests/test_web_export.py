@@ -20,7 +20,8 @@ from kiosk.content_cli import main as content_cli
 from kiosk.core.quiz import questions_for_country
 from kiosk.web import addresses
 from kiosk.web.publish import SITE_MARKER
-from kiosk.web.site import ExportError, SiteOptions, export_site, link_target
+from kiosk.web.render import link_target
+from kiosk.web.site import ExportError, SiteOptions, export_site
 from kiosk.web.texts import words
 
 BASE = "https://kiosk.example.org/eu"
@@ -305,3 +306,20 @@ def test_the_addresses_are_readable_folders(site: Path) -> None:
     assert addresses.guide("el", "ep-voting") == "el/guides/ep-voting/"
     assert addresses.relative(addresses.guide("el", "x"), addresses.quiz("el")) == "../../../el/quiz/index.html"
     assert urlsplit(addresses.absolute(BASE + "/", addresses.about("bg"))).path == "/eu/bg/about/"
+
+
+def test_every_address_the_kiosk_encodes_for_a_phone_is_a_page_of_the_export(
+        site: Path, store: ContentStore) -> None:
+    from contentlib.model import ABOUT_ID
+    from kiosk.config import KioskSettings
+    from kiosk.core.phone_links import guide_page_url, quiz_page_url
+
+    encoded = []
+    for lang in KioskSettings().languages:
+        encoded.append(quiz_page_url(BASE, lang))
+        encoded += [guide_page_url(BASE, lang, guide.id) for guide in store.guide_defs()]
+        encoded.append(guide_page_url(BASE, lang, ABOUT_ID))
+    assert len(encoded) == 10 * (len(GUIDE_IDS) + 2)
+    for url in encoded:
+        assert url.startswith(BASE + "/") and url.endswith("/"), url
+        assert (site / addresses.file_of(url.removeprefix(BASE + "/"))).is_file(), url

@@ -30,7 +30,8 @@ class AboutScreen(LayoutScreen):
         # Off screen, the layout is built at the width it will have (BuildsAheadScreen
         # keeps the manager's size).
         self.layouts = GuideLayouts(lambda: context.store, lambda: self.width - TEXT_INSET,
-                                    capacity=2, height=lambda: self.ids.scroller.height)
+                                    capacity=2, height=lambda: self.ids.scroller.height,
+                                    web_base_url=lambda: context.settings.web_base_url)
         super().__init__(context, **kwargs)
 
     def on_kv_post(self, base_widget: Any) -> None:

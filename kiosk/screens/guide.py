@@ -36,7 +36,8 @@ class GuideScreen(LayoutScreen):
         # Made before the kv rule is applied: the rule sets high_contrast, whose handler uses it.
         # Off screen, a layout is built at the width of this screen (kept at the manager's).
         self.layouts = GuideLayouts(lambda: context.store, lambda: self.width,
-                                    height=lambda: self.ids.scroller.height)
+                                    height=lambda: self.ids.scroller.height,
+                                    web_base_url=lambda: context.settings.web_base_url)
         self._home_guides: tuple[tuple[str, str], list[str]] = (("", ""), [])
         """The guides home lists, for (content store path, country)."""
         super().__init__(context, **kwargs)

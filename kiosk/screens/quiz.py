@@ -1,7 +1,8 @@
 """Quiz screen: one question at a time, instant feedback, a link to the guide, a score.
 
 The answer buttons are a pool: each question updates the same buttons, adding one only
-when a question has more answers than any before it.
+when a question has more answers than any before it. With an online edition in the config
+(``web_base_url``), the score comes with a "Continue on your phone" code for its quiz page.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.ui.i18n import tr
+from kiosk.core.phone_links import quiz_page_url
 from kiosk.core.quiz import QuizSession, questions_for_country
 from kiosk.screens.base import KioskScreen, load_kv
 from kiosk.core.viewmodels import QuestionView, question_view
@@ -39,6 +41,8 @@ class QuizScreen(KioskScreen):
     score = NumericProperty(0)
     fallback = BooleanProperty(False)
     is_last = BooleanProperty(False)
+    phone_url = StringProperty("")
+    """The quiz page of the online edition in the visitor's language ("": no site)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,6 +56,7 @@ class QuizScreen(KioskScreen):
         self.score_panel = self.ids.score_panel.__self__
         self.feedback_card = self.ids.feedback_card.__self__
         self.fallback_note = self.ids.fallback_note.__self__
+        self.phone_card = self.ids.phone_card.__self__
 
     def show(self, **params: Any) -> None:
         visit = self.context.visit
@@ -81,6 +86,9 @@ class QuizScreen(KioskScreen):
         set_shown(self.body, self.score_panel, session.finished)
         if session.finished:
             self._show_options(0)
+            self.phone_url = quiz_page_url(self.context.settings.web_base_url,
+                                           self.context.visit.language)
+            set_shown(self.score_panel, self.phone_card, bool(self.phone_url))
             self.score = session.score
             self.score_text = tr.ngettext(
                 "You answered {count} question correctly out of {total}.",

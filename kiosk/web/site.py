@@ -15,13 +15,10 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from contentlib.cache import ensure_cache
 from contentlib.countries import country_choices, country_name
@@ -29,7 +26,6 @@ from contentlib.images import ImageRejected, check_image_header
 from contentlib.model import ABOUT_ID, ContentError
 from contentlib.store import ContentStore
 from kiosk.core.languages import format_review_date, native_name
-from kiosk.core.qr import qr_matrix
 from kiosk.core.quiz import questions_for_country
 from kiosk.core.viewmodels import (
     Topic,
@@ -43,11 +39,10 @@ from kiosk.core.viewmodels import (
 )
 from kiosk.web import addresses
 from kiosk.web.publish import SITE_MARKER
+from kiosk.web.render import environment, link_target, qr_svg
 from kiosk.web.texts import words
 
 HERE = Path(__file__).resolve().parent
-SAFE_LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
-"""Link targets that become links; any other text in a link's place is shown as text."""
 WORKERS = 2
 """Processes that write the languages' pages (this machine has two cores)."""
 FONT_FILES = ("Roboto-Regular.ttf", "Roboto-Bold.ttf", "Roboto-Italic.ttf")
@@ -80,54 +75,6 @@ class ExportReport:
     notes: list[str] = field(default_factory=list)
 
 
-def qr_svg(url: str, label: str) -> Markup:
-    """A QR code for ``url`` as inline SVG, labelled for screen readers."""
-    return Markup(_qr_svg(url)).replace("@LABEL@", Markup.escape(label))
-
-
-@lru_cache(maxsize=512)
-def _qr_svg(url: str) -> str:
-    matrix = qr_matrix(url)
-    size = len(matrix)
-    runs = []  # one rectangle per horizontal run of dark modules: a third of the bytes
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < size:
-            if not row[x]:
-                x += 1
-                continue
-            start = x
-            while x < size and row[x]:
-                x += 1
-            runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-    path = "".join(runs)
-    return (
-        f'<svg class="qr-code" viewBox="0 0 {size} {size}" shape-rendering="crispEdges" '
-        f'role="img" aria-label="@LABEL@"><rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path d="{path}" fill="#000"/></svg>'
-    )
-
-
-def link_target(href: str | None) -> str | None:
-    """``href`` if it may be a link on the site, else None (the span stays text)."""
-    if href and href.lower().startswith(SAFE_LINK_SCHEMES):
-        return href
-    return None
-
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["link_target"] = link_target
-    env.globals["qr_svg"] = qr_svg
-    return env
-
-
 class _Site:
     """One export: the store, the options, and the pages written so far."""
 
@@ -135,7 +82,7 @@ class _Site:
         self.store = store
         self.out = out
         self.options = options
-        self.env = _environment()
+        self.env = environment()
         self.languages = tuple(store.languages())
         self.report = ExportReport(languages=self.languages)
         self.sitemap: list[tuple[str, list[tuple[str, str]]]] = []
@@ -419,4 +366,4 @@ def export_site(content_dir: Path, out: Path, options: SiteOptions | None = None
     return report
 
 
-__all__ = ["ExportError", "ExportReport", "SiteOptions", "export_site", "link_target", "qr_svg"]
+__all__ = ["ExportError", "ExportReport", "SiteOptions", "export_site"]

@@ -106,6 +106,8 @@ class QRCodeImage(Image):
     """A QR code for :attr:`data`, drawn crisp with nearest-neighbour scaling."""
 
     data = StringProperty("")
+    probe_id = StringProperty("")
+    """Name under which tests find this code ("phone-link": the "Continue on your phone" one)."""
 
     def on_data(self, _instance: object, value: str) -> None:
         if not value:

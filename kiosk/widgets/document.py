@@ -2,9 +2,11 @@
 
 Headings, paragraphs, bullet and numbered lists, emphasis and images come from the
 guide's blocks; every linked address gets a QR code card with the address printed under
-it; the sources and the review date close the document. Labels are plain text unless
-they carry formatting from the content (headings, paragraphs, list items, sources): those
-are :class:`MarkupLabel` and every piece of content in them is escaped.
+it; the sources and the review date close the document. With an online edition, a
+"Continue on your phone" card with the guide's address there follows the summary. Labels
+are plain text unless they carry formatting from the content (headings, paragraphs, list
+items, sources): those are :class:`MarkupLabel` and every piece of content in them is
+escaped.
 
 Nothing here reaches for the running app: the colours come in a :class:`DocumentLook`,
 the pictures from a media loader, the kiosk's own words in the language asked for. Font
@@ -101,8 +103,10 @@ class SourceLabel(MarkupLabel):
                      f"{escape_markup(self.source_url)}[/size]")
 
 
-def link_card(url: str, line_color: Sequence[float]) -> Surface:
-    """A panel with a QR code for ``url`` and the address printed beside it."""
+def link_card(url: str, line_color: Sequence[float], title: str = "",
+              qr_probe_id: str = "") -> Surface:
+    """A panel with a QR code for ``url`` and the address printed beside it, under
+    ``title`` in bold if one is given; the code gets ``qr_probe_id``."""
     card = Surface(
         orientation="horizontal",
         size_hint_y=None,
@@ -110,9 +114,11 @@ def link_card(url: str, line_color: Sequence[float]) -> Surface:
         spacing=dp(20),
         line_color=line_color,
     )
-    card.add_widget(QRCodeImage(data=url))
+    card.add_widget(QRCodeImage(data=url, probe_id=qr_probe_id))
     text_box = FitHeightBox(orientation="vertical", spacing=dp(8))
     text_box.pos_hint = {"center_y": 0.5}
+    if title:
+        text_box.add_widget(KioskLabel(text=title, bold=True, text_style="heading"))
     address = KioskLabel(text=url)
     address.probe_id = "link-address"
     text_box.add_widget(address)
@@ -124,6 +130,13 @@ def link_card(url: str, line_color: Sequence[float]) -> Surface:
     text_box.bind(height=fit)
     fit()
     return card
+
+
+def phone_card(url: str, ui_lang: str, line_color: Sequence[float]) -> Surface:
+    """The "Continue on your phone" panel: a QR code for this page of the online edition
+    (probe id "phone-link"), titled in the visitor's language."""
+    title = tr.text_in(ui_lang, "Continue on your phone")
+    return link_card(url, line_color, title=title, qr_probe_id="phone-link")
 
 
 def fallback_note(color: Sequence[float], ui_lang: str) -> KioskLabel:
@@ -217,17 +230,20 @@ def block_widgets(block: Block, media: MediaLoader, link_color: str) -> Iterator
 
 
 def document_parts(
-    view: GuideView, ui_lang: str, media: MediaLoader, look: DocumentLook
+    view: GuideView, ui_lang: str, media: MediaLoader, look: DocumentLook, phone_url: str = ""
 ) -> Iterator[Part]:
     """The document's top-level widgets in order, each made only when asked for.
 
     ``ui_lang`` is the language of the kiosk's own words (the visitor's, also when the
-    guide falls back to English).
+    guide falls back to English). ``phone_url``, the same page in the online edition,
+    puts a "Continue on your phone" panel right after the summary; empty: none.
     """
     if view.fallback:
         yield None, fallback_note(look.note_color, ui_lang)
     yield None, KioskLabel(text=view.title, bold=True, text_style="title")
     yield None, KioskLabel(text=view.summary, italic=True)
+    if phone_url:
+        yield None, phone_card(phone_url, ui_lang, look.outline_color)
     for index, block in enumerate(view.blocks):
         for widget in block_widgets(block, media, look.link_color):
             yield index, widget

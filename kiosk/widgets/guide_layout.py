@@ -31,11 +31,14 @@ class LayoutKey:
     store_path: str
     """The content cache it was read from: new content makes new layouts."""
     look: DocumentLook
+    web_base_url: str = ""
+    """Where the online edition is published: with the guide and the language it gives the
+    address in the "Continue on your phone" code ("": no such code)."""
 
     def same_setting(self, other: LayoutKey) -> bool:
-        """Whether both were made for the same language, content and colours."""
-        return (self.language, self.store_path, self.look) == (
-            other.language, other.store_path, other.look)
+        """Whether both were made for the same language, content, colours and online edition."""
+        return (self.language, self.store_path, self.look, self.web_base_url) == (
+            other.language, other.store_path, other.look, other.web_base_url)
 
 
 class DocumentColumn(FitHeightBox):

@@ -8,9 +8,9 @@ leaves the rest to the next frames. A layout that goes is released for good
 (:func:`~kiosk.widgets.release.release_tree`): none of its kv rules stays bound, and once
 the building is done the memory it freed goes back to the system.
 
-Layouts made for another language, other content or other colours are let go as soon as
-the kiosk asks for a layout in the new setting; the one on screen stays until it is
-replaced.
+Layouts made for another language, other content, other colours or another address of
+the online edition are let go as soon as the kiosk asks for a layout in the new setting;
+the one on screen stays until it is replaced.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from kivy.clock import Clock, ClockEvent
 
 from contentlib.store import ContentStore
+from kiosk.core.phone_links import guide_page_url
 from kiosk.core.viewmodels import guide_view
 from kiosk.ops.memory import give_back_free_memory
 from kiosk.widgets.document import DocumentLook, document_parts
@@ -56,10 +57,14 @@ class GuideLayouts:
         capacity: int = DEFAULT_CAPACITY,
         texture_budget: int = TEXTURE_BUDGET_BYTES,
         height: Callable[[], float] | None = None,
+        web_base_url: Callable[[], str] | None = None,
     ) -> None:
         if capacity < 1:
             raise ValueError("at least the layout on screen is kept")
         self._store = store
+        self._web_base_url = web_base_url
+        """Where the online edition is published (each guide then gets a "Continue on your
+        phone" code for its page there); None: nowhere."""
         self._width = width
         """The width a layout built off screen lays itself out at (the scroller's)."""
         self._height = height
@@ -79,7 +84,8 @@ class GuideLayouts:
     # ------------------------------------------------------------------ asking for layouts
 
     def key(self, guide_id: str, language: str, look: DocumentLook) -> LayoutKey:
-        return LayoutKey(guide_id, language, str(self._store().path), look)
+        web_base_url = self._web_base_url() if self._web_base_url is not None else ""
+        return LayoutKey(guide_id, language, str(self._store().path), look, web_base_url)
 
     def cached(self, guide_id: str, language: str, look: DocumentLook) -> GuideLayout | None:
         """The layout kept for these, complete or still being built ahead, if any."""
@@ -170,7 +176,10 @@ class GuideLayouts:
     def _start(self, key: LayoutKey) -> GuideLayout:
         store = self._store()
         view = guide_view(store, key.guide_id, key.language)
-        layout = GuideLayout(key, view, document_parts(view, key.language, store.media, key.look))
+        # in the visitor's language (key.language), also when the text falls back to English
+        phone_url = guide_page_url(key.web_base_url, key.language, key.guide_id)
+        parts = document_parts(view, key.language, store.media, key.look, phone_url)
+        layout = GuideLayout(key, view, parts)
         layout.root.width = self._width()
         self._layouts[key] = layout
         return layout
