@@ -288,3 +288,29 @@ def test_a_guide_prints_with_its_sources_and_link_addresses_in_full_and_no_navig
     assert w["sources"] in text
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(SHOTS / "print-de-register-germany")], check=True)
+
+
+def test_the_site_works_from_file_and_asks_nothing_of_any_server(browser: webdriver.Chrome, site: Path) -> None:
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.get(site.as_uri() + "/index.html")
+    browser.find_element(By.CSS_SELECTOR, 'a[hreflang="el"]').click()
+    card = browser.find_element(By.CSS_SELECTOR, '.card > a[href*="guides/ep-voting/"]')  # has a picture
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", card)
+    card.click()
+    assert browser.current_url == site.as_uri() + "/el/guides/ep-voting/index.html"
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "el"
+    browser.execute_async_script("document.fonts.ready.then(arguments[arguments.length - 1])")
+    # (Chromium keeps no resource timing for file:// pages: the addresses it resolved instead)
+    loaded = browser.execute_script(
+        "return Array.from(document.querySelectorAll("
+        "'link[rel=stylesheet], link[rel=preload], link[rel=icon], script[src], img'))"
+        ".map(function (e) { return e.currentSrc || e.src || e.href; })")
+    assert len(loaded) >= 3, loaded  # style sheet, font, picture
+    assert all(name.startswith(site.as_uri() + "/") or name == "data:," for name in loaded), loaded
+    pictures = browser.execute_script(
+        "return Array.from(document.images).map(function (i) { return i.complete && i.naturalWidth > 0; })")
+    assert pictures and all(pictures)
+    styled = browser.execute_script(
+        "return [getComputedStyle(document.querySelector('.top')).backgroundColor,"
+        " document.fonts.check('16px Roboto')]")
+    assert styled == ["rgb(46, 49, 99)", True]
