@@ -283,6 +283,14 @@ def tap(widget: Any, frames: int = SETTLE_FRAMES) -> None:
     tap_at(x, y, frames)
 
 
+def start_visit(app: Any, language: str = "en") -> None:
+    """A visitor's first two touches: the attract screen, then ``language``; home shows."""
+    tap(app.screens["attract"])
+    assert app.manager.current == "language" and app.in_visit
+    tap(app.screens["language"].button_for(language))
+    assert app.manager.current == "home" and app.visit.language == language
+
+
 def tap_card(app: Any, guide_id: str) -> None:
     """Tap the home card of ``guide_id``, scrolled to as a visitor would. Home's rows
     share a few widgets: a card placed while the rows around it settle may have been

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import advance_frames, start_app, stop_app, tap, tap_card, wait_until_placed  # noqa: I001
+from gui_support import advance_frames, start_app, stop_app, tap, tap_card, wait_until_placed, start_visit  # noqa: I001
 from kivy.base import EventLoop
 from kivy.core.text import Label as CoreLabel
 from PIL import Image, ImageStat
@@ -42,12 +42,6 @@ def kiosk(tmp_path: Path) -> Iterator[KioskApp]:
     app, _clock = start_app(CONFIG, tmp_path / "data", content_dir=CONTENT)
     yield app
     stop_app(app)
-
-
-def start_visit(app: KioskApp, language: str) -> None:
-    tap(app.screens["attract"])
-    tap(app.screens["language"].button_for(language))
-    assert app.manager.current == "home" and app.visit.language == language
 
 
 def shot(name: str) -> Path:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import FakeClock, advance_frames, start_app, stop_app, tap, tap_card, wait_idle_checks  # noqa: I001
+from gui_support import (  # noqa: I001
+    FakeClock, advance_frames, start_app, start_visit, stop_app, tap, tap_card, wait_idle_checks,
+)
 from kivy.base import EventLoop
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.image import Image
@@ -50,13 +52,6 @@ def kiosk(tmp_path: Path) -> Iterator[tuple[KioskApp, FakeClock]]:
     app, clock = start_app(CONFIG, tmp_path / "data", content_dir=CONTENT)
     yield app, clock
     stop_app(app)
-
-
-def start_visit(app: KioskApp, language: str = "en") -> None:
-    tap(app.screens["attract"])
-    assert app.manager.current == "language" and app.in_visit
-    tap(app.screens["language"].button_for(language))
-    assert app.manager.current == "home"
 
 
 def test_attract_cycles_touch_to_start_in_every_offered_language(kiosk) -> None:

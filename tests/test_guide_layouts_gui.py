@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import advance_frames, idle_until, start_app, stop_app, tap, tap_card  # noqa: I001
+from gui_support import advance_frames, idle_until, start_app, stop_app, tap, tap_card, start_visit  # noqa: I001
 from kivy.base import EventLoop
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.widget import Widget
@@ -48,12 +48,6 @@ def app(tmp_path: Path) -> Iterator[KioskApp]:
     app, _clock = start_app(CONFIG, tmp_path / "data", content_dir=CONTENT)
     yield app
     stop_app(app)
-
-
-def start_visit(app: KioskApp, language: str = "en") -> None:
-    tap(app.screens["attract"])
-    tap(app.screens["language"].button_for(language))
-    assert app.manager.current == "home"
 
 
 def open_from_home(app: KioskApp, guide_id: str) -> None:

@@ -23,6 +23,7 @@ import yaml
 from gui_support import (  # noqa: I001
     FakeClock, advance_frames, idle_until, start_app, stop_app, tap, tap_card, wait_idle_checks,
     wait_until_placed,
+    start_visit,
 )
 from kivy.base import EventLoop
 from kivy.core.text import Label as CoreLabel
@@ -218,13 +219,6 @@ def misaligned_rows(app: KioskApp) -> list[str]:
         if isinstance(widget, KioskButton):
             groups.setdefault(id(widget.parent), []).append(widget)
     return [p for buttons in groups.values() for p in row_problems(buttons, buttons[0].probe_id)]
-
-
-def start_visit(app: KioskApp, language: str = "en") -> None:
-    tap(app.screens["attract"])
-    assert app.manager.current == "language"
-    tap(app.screens["language"].button_for(language))
-    assert app.manager.current == "home"
 
 
 def open_admin(app: KioskApp, clock: FakeClock) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import advance_frames, start_app, stop_app, tap, tap_card  # noqa: I001
+from gui_support import advance_frames, start_app, stop_app, tap, tap_card, start_visit  # noqa: I001
 from kivy.base import EventLoop
 from kivy.uix.widget import Widget
 
@@ -55,12 +55,6 @@ def without_site(tmp_path: Path) -> Iterator[KioskApp]:
     app = started(WITHOUT_SITE, tmp_path / "data")
     yield app
     stop_app(app)
-
-
-def start_visit(app: KioskApp, language: str) -> None:
-    tap(app.screens["attract"])
-    tap(app.screens["language"].button_for(language))
-    assert app.manager.current == "home" and app.visit.language == language
 
 
 def switch_language(app: KioskApp, language: str) -> None:
