@@ -87,6 +87,8 @@ class _Site:
         self.report = ExportReport(languages=self.languages)
         self.sitemap: list[tuple[str, list[tuple[str, str]]]] = []
         self._image_sizes: dict[str, tuple[int, int] | None] = {}
+        self.names = {code: native_name(code) for code in self.languages}
+        """Each language's name in itself (the footer's list of translations)."""
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -108,7 +110,8 @@ class _Site:
             link=lambda target: addresses.relative(address, target),
             canonical=self.absolute(address),
             alternates=alternates,
-            names={code: native_name(code) for code in self.languages},
+            names=self.names,
+            source_lang=self.store.source_language,
             options=self.options,
             version=self.store.content_version,
             nav=self.nav(lang, address) if per_language else [],
@@ -122,7 +125,7 @@ class _Site:
         if len(data) > self.report.largest_page[1]:
             self.report.largest_page = (addresses.file_of(address), len(data))
         if address.endswith("/") or address == "":
-            self.sitemap.append((address, [(c, a) for c, a in alternates]))
+            self.sitemap.append((address, alternates))
 
     def href(self, from_address: str, to_address: str) -> str:
         """Absolute with a base address (what search engines want), else relative."""
@@ -169,13 +172,14 @@ class _Site:
         topics = home_topics(self.store, lang, country or "")
         own = [t for t in topics if t.country]
         general = [t for t in topics if not t.country]
-        self.write(addresses.home(lang), "home.html", lang, words(lang)["site"],
-                   own=self.cards(lang, own), general=self.cards(lang, general),
+        here = addresses.home(lang)
+        self.write(here, "home.html", lang, words(lang)["site"],
+                   own=self.cards(lang, own, here), general=self.cards(lang, general, here),
                    country_name=country_name(country, lang) if country else "")
 
-    def cards(self, lang: str, topics: list[Topic]) -> list[dict[str, Any]]:
-        return [{"href": addresses.relative(addresses.home(lang), addresses.guide(lang, t.guide_id)),
-                 "path": addresses.guide(lang, t.guide_id),
+    def cards(self, lang: str, topics: list[Topic], here: str) -> list[dict[str, Any]]:
+        """The guide cards of a list on the page at ``here``."""
+        return [{"href": addresses.relative(here, addresses.guide(lang, t.guide_id)),
                  "title": t.title, "summary": t.summary, "fallback": t.fallback}
                 for t in topics]
 
@@ -189,11 +193,9 @@ class _Site:
         for code in codes:
             topics = [topic(self.store, g, lang) for g in order_guides(guides, code) if g.country == code]
             here_country = addresses.country(lang, code)
-            cards = [{**card, "href": addresses.relative(here_country, card["path"])}
-                     for card in self.cards(lang, topics)]
-            name = country_name(code, lang)
             self.write(here_country, "country.html", lang,
-                       words(lang)["guides_for"].format(country=name), cards=cards)
+                       words(lang)["guides_for"].format(country=country_name(code, lang)),
+                       cards=self.cards(lang, topics, here_country))
 
     def guide(self, lang: str, guide_id: str) -> None:
         view = guide_view(self.store, guide_id, lang)
