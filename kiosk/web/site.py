@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-
 from contentlib.cache import ensure_cache
 from contentlib.countries import country_choices, country_name
 from contentlib.images import ImageRejected, check_image_header
@@ -161,7 +160,7 @@ class _Site:
 
     def language_chooser(self) -> None:
         lang = "en" if "en" in self.languages else self.languages[0]
-        choices = [(code, native_name(code), addresses.relative("", addresses.home(code)))
+        choices = [(code, self.names[code], addresses.relative("", addresses.home(code)))
                    for code in self.languages]
         self.write(addresses.language_chooser(), "chooser.html", lang, words(lang)["choose_language"],
                    per_language=False, choices=choices,
@@ -245,9 +244,7 @@ class _Site:
             shutil.copyfile(_kivy_fonts() / name, assets / "fonts" / name)
         for media_path in self.store.media_paths():
             data = self.store.media(media_path)
-            if data is None:
-                continue
-            if self.image_size(media_path) is None:
+            if data is None or self.image_size(media_path) is None:
                 continue  # the kiosk shows its description instead; so does the page
             target = self.out / media_path
             target.parent.mkdir(parents=True, exist_ok=True)
