@@ -46,6 +46,8 @@ def _write(db: sqlite_utils.Database, content: ContentSet, meta: dict[str, str])
             "image": g.image,
             "icon": g.icon,
             "sources": json.dumps([s.__dict__ for s in g.sources]),
+            "desk": json.dumps(list(g.desk)),
+            "desk_links": json.dumps(dict(g.desk_links)),
         }
 
     about_def = GuideDef(ABOUT_ID, -1, None, None, content.about_sources)
@@ -105,6 +107,19 @@ def _write(db: sqlite_utils.Database, content: ContentSet, meta: dict[str, str])
             {"link_id": t.id, "lang": lang, "label": t.label, "description": t.description}
             for lang, tr in content.translations.items()
             for t in tr.links.values()
+        )
+        db["desk_requests"].insert_all(
+            {"id": rid, "position": pos} for pos, rid in enumerate(content.desk_requests))
+        db["desk_request_texts"].insert_all(
+            {"request_id": t.id, "lang": lang, "label": t.label, "text": t.text}
+            for lang, tr in content.translations.items()
+            for t in tr.desk.requests.values()
+        )
+        db["desk_phrases"].insert_all(
+            {"lang": lang, "section": section, "key": key, "text": text}
+            for lang, tr in content.translations.items()
+            for section, phrases in (("card", tr.desk.card), ("staff", tr.desk.staff))
+            for key, text in phrases.items()
         )
         db["media"].insert_all({"path": p, "data": d} for p, d in content.media.items())
         languages = sorted(content.translations)

@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from contentlib.catalogs import catalog_stats
-from contentlib.model import ContentSet, Document, Problem
+from contentlib.countries import EU_MEMBER_STATES, OFFICIAL_LANGUAGES
+from contentlib.model import DESK_CARD_KEYS, DESK_STAFF_KEYS, ContentSet, Document, Problem
 
 DEFAULT_MAX_REVIEW_AGE_MONTHS = 12
 
@@ -96,4 +97,50 @@ def format_table(reports: list[LanguageReport]) -> str:
             f"{r.lang:<10}{r.guides[0]:>5}/{r.guides[1]:<3}{r.about[0]:>5}/{r.about[1]:<2}"
             f"{r.quiz[0]:>6}/{r.quiz[1]:<3}{r.links[0]:>5}/{r.links[1]:<3}{ui:>9}{r.percent:>8.1f}%  {r.oldest_review or '-'}"
         )
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class DeskLanguage:
+    lang: str
+    done: int
+    total: int
+    """Desk texts: each request's label and text, each card phrase, each staff paragraph."""
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+
+def desk_language_status(content: ContentSet, lang: str) -> DeskLanguage:
+    """How much of the desk card and the staff page ``lang`` has."""
+    total = 2 * len(content.desk_requests) + len(DESK_CARD_KEYS) + len(DESK_STAFF_KEYS)
+    tr = content.translations.get(lang)
+    if tr is None:
+        return DeskLanguage(lang, 0, total)
+    done = (2 * sum(1 for rid in content.desk_requests if rid in tr.desk.requests)
+            + sum(1 for key in DESK_CARD_KEYS if key in tr.desk.card)
+            + sum(1 for key in DESK_STAFF_KEYS if key in tr.desk.staff))
+    return DeskLanguage(lang, done, total)
+
+
+def desk_table(content: ContentSet) -> str:
+    """Per host country, whether each of its desk languages (the first is the default) has
+    the whole desk card and staff page; where it has not, the kiosk shows them in the
+    source language."""
+    lines = [f"Desk language by host country (first: the default; "
+             f"incomplete: the card and staff page are in {content.source_language})",
+             f"{'Country':<9}Desk languages"]
+    lines.append("-" * 60)
+    for country in sorted(EU_MEMBER_STATES):
+        parts = []
+        for lang in OFFICIAL_LANGUAGES[country]:
+            status = desk_language_status(content, lang)
+            verdict = "complete" if status.complete else "missing"
+            parts.append(f"{lang} {status.done}/{status.total} {verdict}")
+        lines.append(f"{country:<9}" + "; ".join(parts))
+    ready = sum(1 for c in EU_MEMBER_STATES
+                if desk_language_status(content, OFFICIAL_LANGUAGES[c][0]).complete)
+    lines.append(f"{ready} of {len(EU_MEMBER_STATES)} countries have their default desk "
+                 "language complete.")
     return "\n".join(lines)

@@ -22,6 +22,27 @@ EU_MEMBER_STATES: tuple[str, ...] = (
 """ISO 3166-1 codes of the 27 member states (Greece is GR, as in ISO, not EL)."""
 
 
+OFFICIAL_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "AT": ("de",), "BE": ("nl", "fr", "de"), "BG": ("bg",), "HR": ("hr",), "CY": ("el",),
+    "CZ": ("cs",), "DK": ("da",), "EE": ("et",), "FI": ("fi", "sv"), "FR": ("fr",),
+    "DE": ("de",), "GR": ("el",), "HU": ("hu",), "IE": ("en", "ga"), "IT": ("it",),
+    "LV": ("lv",), "LT": ("lt",), "LU": ("fr", "de"), "MT": ("mt", "en"), "NL": ("nl",),
+    "PL": ("pl",), "PT": ("pt",), "RO": ("ro",), "SK": ("sk",), "SI": ("sl",),
+    "ES": ("es",), "SE": ("sv",),
+}
+"""Each member state's official languages that are official EU languages (the languages
+a town hall's desk works in; Luxembourgish and Turkish are national but not EU languages).
+Where there are several, the first is a kiosk's desk language unless its config names
+another (``[kiosk] desk_language``): a Walloon or Brussels town hall sets "fr", a
+Swedish-speaking Finnish one "sv". Sources: docs/sources/desk-languages.md."""
+
+
+def desk_language(country: str, configured: str = "") -> str:
+    """The language a town hall in ``country`` works in: ``configured`` when given, else
+    the country's first official language."""
+    return configured or OFFICIAL_LANGUAGES[country][0]
+
+
 @dataclass(frozen=True)
 class CountryChoice:
     code: str

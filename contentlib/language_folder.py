@@ -4,6 +4,8 @@
     about.md         the about page, the same format
     quiz.yaml        question texts keyed by question and option id
     links.yaml       link labels keyed by link id
+    desk.yaml        the desk requests' words (keyed by request id), the desk card's
+                     phrases and the staff page, in this language
 
 Ids are checked against structure.yaml; every problem goes to the :class:`ContentReader`.
 """
@@ -13,7 +15,19 @@ import re
 from pathlib import Path
 
 from contentlib.markdown import parse_markdown
-from contentlib.model import Document, LanguageContent, LinkDef, LinkText, QuestionDef, QuestionText
+from contentlib.model import (
+    DESK_CARD_KEYS,
+    DESK_PLACEHOLDERS,
+    DESK_STAFF_KEYS,
+    DeskRequestText,
+    DeskTexts,
+    Document,
+    LanguageContent,
+    LinkDef,
+    LinkText,
+    QuestionDef,
+    QuestionText,
+)
 from contentlib.reader import ContentReader
 from contentlib.structure import Structure
 from contentlib.yaml_lines import line_of, show_value
@@ -141,6 +155,73 @@ def read_link_texts(
     return result
 
 
+FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+def _phrases(r: ContentReader, path: Path, data: dict, section: str,
+             keys: tuple[str, ...]) -> dict[str, str]:
+    """The phrases under ``section`` (a mapping of ``keys``), each with exactly the
+    ``{fields}`` :data:`DESK_PLACEHOLDERS` gives it; absent keys are left out."""
+    entry = data.get(section)
+    if entry is None:
+        return {}
+    if not isinstance(entry, dict):
+        r.error(path, line_of(data, section), f"'{section}' must map names to text")
+        return {}
+    result = {}
+    for key in entry:
+        if key not in keys:
+            r.error(path, line_of(entry, key),
+                    f"{section}: unknown field '{show_value(key)}' (known: {', '.join(keys)})")
+            continue
+        text = r.require_shown(path, entry, key, section)
+        fields = sorted(set(FIELD.findall(text)))
+        wanted = sorted(DESK_PLACEHOLDERS.get(key, ()))
+        if fields != wanted:
+            r.error(path, line_of(entry, key),
+                    f"{section}.{key}: must hold "
+                    + (" ".join(f"{{{name}}}" for name in wanted) or "no {field}")
+                    + ", found " + (" ".join(f"{{{name}}}" for name in fields) or "none"))
+            continue
+        if text:
+            result[key] = text
+    return result
+
+
+def read_desk_texts(r: ContentReader, path: Path, lang: str,
+                    requests: tuple[str, ...]) -> DeskTexts:
+    """A desk.yaml: the complete request texts by id, the card's phrases, the staff page."""
+    data = r.load_yaml(path)
+    texts = DeskTexts()
+    if data is None:
+        return texts
+    if not isinstance(data, dict):
+        r.error(path, 1, "must map requests, card and staff to their texts")
+        return texts
+    for key in set(data) - {"requests", "card", "staff"}:
+        r.error(path, line_of(data, key), f"unknown field '{show_value(key)}'")
+    entries = data.get("requests") or {}
+    if not isinstance(entries, dict):
+        r.error(path, line_of(data, "requests"), "'requests' must map request ids to texts")
+        entries = {}
+    for rid, entry in entries.items():
+        if rid not in requests:
+            r.error(path, line_of(entries, rid),
+                    f"request '{show_value(rid)}' is not in desk_requests in structure.yaml")
+            continue
+        if isinstance(entry, dict):
+            for key in set(entry) - {"label", "text"}:
+                r.error(path, line_of(entry, key),
+                        f"request '{rid}': unknown field '{show_value(key)}'")
+        label = r.require_shown(path, entry, "label", f"request '{rid}'")
+        text = r.require_shown(path, entry, "text", f"request '{rid}'")
+        if label and text:
+            texts.requests[rid] = DeskRequestText(rid, lang, label, text)
+    texts.card = _phrases(r, path, data, "card", DESK_CARD_KEYS)
+    texts.staff = _phrases(r, path, data, "staff", DESK_STAFF_KEYS)
+    return texts
+
+
 def read_language(r: ContentReader, lang_dir: Path, structure: Structure) -> LanguageContent:
     """Everything in one language folder; a file that is missing is simply absent."""
     lang = lang_dir.name
@@ -164,4 +245,6 @@ def read_language(r: ContentReader, lang_dir: Path, structure: Structure) -> Lan
         content.quiz = read_quiz_texts(r, lang_dir / "quiz.yaml", lang, structure.questions)
     if (lang_dir / "links.yaml").is_file():
         content.links = read_link_texts(r, lang_dir / "links.yaml", lang, structure.links)
+    if (lang_dir / "desk.yaml").is_file():
+        content.desk = read_desk_texts(r, lang_dir / "desk.yaml", lang, structure.desk_requests)
     return content

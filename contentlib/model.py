@@ -101,6 +101,15 @@ class GuideDef:
     icon: str | None = None
     """Name of a Material Design icon for the guide's topic (the home screen's card shows
     it); checked against the names KivyMD's icon font has (contentlib.icons)."""
+    desk: tuple[str, ...] = ()
+    """Requests a visitor reading this guide can show at the town hall's desk (ids of
+    ``desk_requests``, the first is shown first); empty: the guide offers no desk card."""
+    desk_links: tuple[tuple[str, str], ...] = ()
+    """A country guide's official page for each desk request (request id, one of the
+    guide's source addresses): the desk card's QR code when the kiosk stands there."""
+
+    def desk_link(self, request_id: str) -> str:
+        return dict(self.desk_links).get(request_id, "")
 
 
 @dataclass(frozen=True)
@@ -156,6 +165,40 @@ class LinkText:
     description: str
 
 
+DESK_CARD_KEYS: tuple[str, ...] = ("person_language", "official_page")
+"""The desk card's fixed phrases, written in the desk's language."""
+DESK_STAFF_KEYS: tuple[str, ...] = (
+    "title", "offers", "card", "privacy", "restart", "it_contact", "no_it_contact", "version",
+)
+"""The staff page's paragraphs, in the order shown, written in the desk's language."""
+DESK_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "person_language": ("language",),
+    "it_contact": ("contact",),
+    "version": ("version",),
+    "privacy": ("minutes",),
+}
+"""The ``{name}`` fields a phrase must hold (and the only ones it may hold)."""
+
+
+@dataclass(frozen=True)
+class DeskRequestText:
+    """One language's words for a desk request: the visitor's choice and the card's text."""
+
+    id: str
+    lang: str
+    label: str
+    text: str
+
+
+@dataclass
+class DeskTexts:
+    """A language's ``desk.yaml``: the requests, the card's phrases, the staff page."""
+
+    requests: dict[str, DeskRequestText] = field(default_factory=dict)
+    card: dict[str, str] = field(default_factory=dict)
+    staff: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class LanguageContent:
     lang: str
@@ -163,6 +206,7 @@ class LanguageContent:
     about: Document | None = None
     quiz: dict[str, QuestionText] = field(default_factory=dict)
     links: dict[str, LinkText] = field(default_factory=dict)
+    desk: DeskTexts = field(default_factory=DeskTexts)
 
 
 @dataclass
@@ -182,6 +226,8 @@ class ContentSet:
     """SHA-256 over every content file, so a changed folder gives a new cache."""
     country_sections: tuple[str, ...] = ()
     """Section ids every country guide has, in order (``country_guide_sections``)."""
+    desk_requests: tuple[str, ...] = ()
+    """Ids of what a visitor can ask at the desk, in order (``desk_requests``)."""
 
 
 @dataclass(frozen=True)

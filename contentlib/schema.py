@@ -54,3 +54,17 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 def m002_guide_icons(db: sqlite_utils.Database) -> None:
     """Each guide's optional icon name (caches built before it have no such column)."""
     db["guides"].add_column("icon", str)
+
+
+@migrations()
+def m003_desk(db: sqlite_utils.Database) -> None:
+    """The "Show this at the desk" card: what each guide offers and the country guides'
+    official pages (JSON columns), the requests, their words and the card's and staff
+    page's phrases per language (caches built before it have none of these)."""
+    db["guides"].add_column("desk", str)
+    db["guides"].add_column("desk_links", str)
+    db["desk_requests"].create({"id": str, "position": int}, pk="id")
+    db["desk_request_texts"].create(
+        {"request_id": str, "lang": str, "label": str, "text": str}, pk=("request_id", "lang"))
+    db["desk_phrases"].create(
+        {"lang": str, "section": str, "key": str, "text": str}, pk=("lang", "section", "key"))

@@ -22,7 +22,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from contentlib.language_folder import read_language
-from contentlib.model import ContentSet, LanguageContent, Problem
+from contentlib.model import DESK_CARD_KEYS, DESK_STAFF_KEYS, ContentSet, LanguageContent, Problem
 from contentlib.reader import ContentReader
 from contentlib.fingerprint import content_fingerprint
 from contentlib.structure import LANG_PATTERN, Structure, read_structure
@@ -56,6 +56,21 @@ def _check_source_language(
             r.error(src_dir / "links.yaml", None, f"link '{link.id}' has no source-language text")
     if source.about is None:
         r.error(src_dir / "about.md", None, "source-language about page missing")
+    _check_source_desk(r, structure, source, src_dir / "desk.yaml")
+
+
+def _check_source_desk(r: ContentReader, structure: Structure, source: LanguageContent,
+                       path: Path) -> None:
+    """The source language has every desk request, card phrase and staff paragraph."""
+    if not structure.desk_requests:
+        return
+    missing = [f"requests.{rid}" for rid in structure.desk_requests
+               if rid not in source.desk.requests]
+    missing += [f"card.{key}" for key in DESK_CARD_KEYS if key not in source.desk.card]
+    missing += [f"staff.{key}" for key in DESK_STAFF_KEYS if key not in source.desk.staff]
+    if missing:
+        r.error(path, None, "the source language needs every desk text; missing: "
+                + ", ".join(missing))
 
 
 def _check_country_sections(r: ContentReader, content: ContentSet) -> None:
@@ -121,6 +136,7 @@ def load_content(root: str | Path) -> tuple[ContentSet | None, list[Problem]]:
         media=_read_media(r.root),
         fingerprint=content_fingerprint(r.root),
         country_sections=structure.country_sections,
+        desk_requests=structure.desk_requests,
     )
     _check_country_sections(r, content_set)
     return content_set, r.problems

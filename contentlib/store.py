@@ -13,6 +13,7 @@ from pathlib import Path
 from contentlib.model import (
     ABOUT_ID,
     Block,
+    DeskRequestText,
     Document,
     GuideDef,
     LinkDef,
@@ -26,6 +27,14 @@ from contentlib.search import SearchHit, fold_for_search, make_snippet
 
 def _icon(row: sqlite3.Row) -> str | None:
     return row["icon"] if "icon" in row.keys() else None  # no column in a cache from before icons
+
+
+def _guide_def(r: sqlite3.Row) -> GuideDef:
+    # a cache from before desk cards has no desk columns: its guides offer none
+    desk = tuple(json.loads(r["desk"])) if "desk" in r.keys() else ()
+    links = tuple(json.loads(r["desk_links"]).items()) if "desk_links" in r.keys() else ()
+    return GuideDef(r["id"], r["position"], r["country"], r["image"],
+                    tuple(Source(**s) for s in json.loads(r["sources"])), _icon(r), desk, links)
 
 
 class ContentStore:
@@ -66,26 +75,15 @@ class ContentStore:
         return json.loads(self.meta("languages") or "[]")
 
     def guide_defs(self) -> list[GuideDef]:
-        return [
-            GuideDef(
-                r["id"],
-                r["position"],
-                r["country"],
-                r["image"],
-                tuple(Source(**s) for s in json.loads(r["sources"])),
-                _icon(r),
-            )
-            for r in self._rows("SELECT * FROM guides WHERE id != ? ORDER BY position", ABOUT_ID)
-        ]
+        return [_guide_def(r) for r in
+                self._rows("SELECT * FROM guides WHERE id != ? ORDER BY position", ABOUT_ID)]
 
     def about_sources(self) -> tuple[Source, ...]:
         row = self._guide_row(ABOUT_ID)
         return tuple(Source(**s) for s in json.loads(row["sources"]))
 
     def guide_def(self, guide_id: str) -> GuideDef:
-        r = self._guide_row(guide_id)
-        sources = tuple(Source(**s) for s in json.loads(r["sources"]))
-        return GuideDef(r["id"], r["position"], r["country"], r["image"], sources, _icon(r))
+        return _guide_def(self._guide_row(guide_id))
 
     def document(self, guide_id: str, lang: str) -> Document | None:
         rows = self._rows("SELECT * FROM guide_texts WHERE guide_id = ? AND lang = ?", guide_id, lang)
@@ -120,6 +118,30 @@ class ContentStore:
         if not rows:
             return None
         return LinkText(link_id, lang, rows[0]["label"], rows[0]["description"])
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name))
+
+    def desk_requests(self) -> list[str]:
+        """The ids of what a visitor can ask at the desk, in order (none in a cache from
+        before desk cards, or of content without them)."""
+        if not self._has_table("desk_requests"):
+            return []
+        return [r["id"] for r in self._rows("SELECT id FROM desk_requests ORDER BY position")]
+
+    def desk_request_text(self, request_id: str, lang: str) -> DeskRequestText | None:
+        if not self._has_table("desk_request_texts"):
+            return None
+        rows = self._rows("SELECT * FROM desk_request_texts WHERE request_id = ? AND lang = ?",
+                          request_id, lang)
+        return DeskRequestText(request_id, lang, rows[0]["label"], rows[0]["text"]) if rows else None
+
+    def desk_phrases(self, lang: str, section: str) -> dict[str, str]:
+        """A language's desk card (``section="card"``) or staff page (``"staff"``) phrases."""
+        if not self._has_table("desk_phrases"):
+            return {}
+        return {r["key"]: r["text"] for r in self._rows(
+            "SELECT key, text FROM desk_phrases WHERE lang = ? AND section = ?", lang, section)}
 
     def media(self, path: str) -> bytes | None:
         rows = self._rows("SELECT data FROM media WHERE path = ?", path)

@@ -32,6 +32,7 @@ class Structure:
     questions: list[QuestionDef]
     links: list[LinkDef]
     country_sections: tuple[str, ...]
+    desk_requests: tuple[str, ...] = ()
 
 
 def _read_sources(r: ContentReader, path: Path, entry: Any, where: str) -> tuple[Source, ...]:
@@ -105,7 +106,75 @@ def _icon(r: ContentReader, path: Path, entry: Any, where: str) -> str | None:
     return icon
 
 
-def _read_guides(r: ContentReader, path: Path, data: dict[str, Any]) -> list[GuideDef]:
+def _read_desk_requests(r: ContentReader, path: Path, data: dict[str, Any]) -> tuple[str, ...]:
+    """The ids under ``desk_requests``: what a visitor can ask at the town hall's desk."""
+    ids: list[str] = []
+    for pos, entry in enumerate(_entries(r, path, data, "desk_requests")):
+        if not isinstance(entry, str) or not ID_PATTERN.fullmatch(entry):
+            r.error(path, line_of(data, "desk_requests"),
+                    f"desk_requests[{pos}]: {show_value(entry)} is not an id such as "
+                    "'register-municipal'")
+        elif entry in ids:
+            r.error(path, line_of(data, "desk_requests"),
+                    f"desk_requests[{pos}]: duplicate id '{entry}'")
+        else:
+            ids.append(entry)
+    return tuple(ids)
+
+
+def _read_desk(r: ContentReader, path: Path, entry: dict[str, Any], where: str,
+               requests: tuple[str, ...]) -> tuple[str, ...]:
+    """A guide's ``desk``: the requests it offers, each one of ``desk_requests``."""
+    desk = entry.get("desk")
+    if desk is None:
+        return ()
+    if not isinstance(desk, list) or not desk:
+        r.error(path, line_of(entry, "desk"), f"{where}: 'desk' must list desk request ids")
+        return ()
+    unknown = [show_value(d) for d in desk if d not in requests]
+    if unknown:
+        r.error(path, line_of(entry, "desk"),
+                f"{where}: desk request(s) {', '.join(unknown)} not in desk_requests")
+    return tuple(dict.fromkeys(d for d in desk if d in requests))
+
+
+def _read_desk_links(r: ContentReader, path: Path, entry: dict[str, Any], where: str,
+                     requests: tuple[str, ...], sources: tuple[Source, ...]) -> tuple[tuple[str, str], ...]:
+    """A country guide's ``desk_links``: for every desk request, one of its sources, or
+    null where no cited official page covers it (the card then shows no code)."""
+    links = entry.get("desk_links")
+    if links is None:
+        if requests:
+            r.error(path, line_of(entry, "id"),
+                    f"{where}: a country guide needs 'desk_links', the official page for "
+                    f"each of {', '.join(requests)} (one of its sources)")
+        return ()
+    if not isinstance(links, dict):
+        r.error(path, line_of(entry, "desk_links"),
+                f"{where}: 'desk_links' must map desk request ids to source addresses")
+        return ()
+    cited = {source.url for source in sources}
+    result = []
+    for request, url in links.items():
+        line = line_of(links, request)
+        if request not in requests:
+            r.error(path, line, f"{where}: desk_links: '{show_value(request)}' is not in desk_requests")
+        elif url is None:  # no national page for it: the card shows no code
+            result.append((request, ""))
+        elif url not in cited:
+            r.error(path, line, f"{where}: desk_links.{request}: {show_value(url)} is not one "
+                                "of the guide's sources (the desk card shows only cited pages)")
+        else:
+            result.append((request, url))
+    missing = [req for req in requests if req not in links]
+    if missing:
+        r.error(path, line_of(entry, "desk_links"),
+                f"{where}: desk_links has no page for {', '.join(missing)}")
+    return tuple(result)
+
+
+def _read_guides(r: ContentReader, path: Path, data: dict[str, Any],
+                 requests: tuple[str, ...] = ()) -> list[GuideDef]:
     guides: list[GuideDef] = []
     seen: set[str] = set()
     for pos, entry in enumerate(_entries(r, path, data, "guides")):
@@ -123,7 +192,13 @@ def _read_guides(r: ContentReader, path: Path, data: dict[str, Any]) -> list[Gui
             r.error(path, line_of(entry, "sources"),
                     f"guide '{ident}': a country guide needs at least two sources")
         icon = _icon(r, path, entry, f"guide '{ident}'")
-        guides.append(GuideDef(ident, pos, country, image, sources, icon))
+        desk = _read_desk(r, path, entry, f"guide '{ident}'", requests)
+        desk_links = (_read_desk_links(r, path, entry, f"guide '{ident}'", requests, sources)
+                      if country else ())
+        if not country and "desk_links" in entry:
+            r.error(path, line_of(entry, "desk_links"),
+                    f"guide '{ident}': only a country guide has desk_links")
+        guides.append(GuideDef(ident, pos, country, image, sources, icon, desk, desk_links))
     if not guides:
         r.error(path, line_of(data, "guides"), "'guides' must list at least one guide")
     return guides
@@ -209,7 +284,8 @@ def read_structure(r: ContentReader) -> Structure | None:
                 "'source_language' must be a code like 'en'")
         source_language = "en"
 
-    guides = _read_guides(r, path, data)
+    desk_requests = _read_desk_requests(r, path, data)
+    guides = _read_guides(r, path, data, desk_requests)
     about = data.get("about")
     about_sources = _read_sources(r, path, about, "about") if about else ()
     questions = _read_questions(r, path, data, {g.id for g in guides})
@@ -236,4 +312,5 @@ def read_structure(r: ContentReader) -> Structure | None:
         questions=questions,
         links=links,
         country_sections=tuple(sections),
+        desk_requests=desk_requests,
     )

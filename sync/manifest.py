@@ -39,6 +39,7 @@ PATH_ROLES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"[a-z]{2,3}/about\.md"), "about"),
     (re.compile(r"[a-z]{2,3}/quiz\.yaml"), "quiz"),
     (re.compile(r"[a-z]{2,3}/links\.yaml"), "links"),
+    (re.compile(r"[a-z]{2,3}/desk\.yaml"), "desk"),
     (re.compile(r"media/[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.(png|jpg|jpeg|gif|webp)"), "media"),
 ]
 

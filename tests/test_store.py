@@ -44,7 +44,7 @@ def test_first_start_builds_the_cache_from_bundled_content(tmp_path: Path) -> No
     assert store.document("register-italy", "el").title == "Ψηφοφορία στην Ιταλία"
     assert store.media("media/ballot-box.png")[:8] == b"\x89PNG\r\n\x1a\n"
     applied = [m.name for m in migrations.applied(sqlite_utils.Database(path))]
-    assert applied == ["m001_initial", "m002_guide_icons"]
+    assert applied == ["m001_initial", "m002_guide_icons", "m003_desk"]
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
