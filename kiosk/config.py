@@ -15,7 +15,7 @@ from babel import Locale, UnknownLocaleError
 
 from kiosk.core.admin import parse_pin_hash
 from kiosk.core.reach import REACH_HIGH_MM, REACH_LOW_MM, SCREEN_BOTTOM_MM
-from contentlib.countries import EU_MEMBER_STATES
+from contentlib.countries import EU_MEMBER_STATES, OFFICIAL_LANGUAGES
 
 
 class ConfigError(ValueError):
@@ -70,6 +70,14 @@ class KioskSettings:
     text and the quiz score show a "Continue on your phone" QR code for the same page
     there, in the visitor's language. Empty means no such codes. Checked at load: empty or
     starting with ``https://`` or ``http://``."""
+    desk_language: str = ""
+    """Language the town hall's front desk works in, for the "Show this at the desk" card
+    and the staff page: one of ``host_country``'s official languages
+    (:data:`contentlib.countries.OFFICIAL_LANGUAGES`). Empty means the first of them (Dutch
+    in Belgium: a Walloon town hall sets "fr")."""
+    it_contact: str = ""
+    """How front-desk staff reach IT about this kiosk (a name, a phone extension, an
+    address), shown on the staff page as plain text; empty: the page says none is set."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +194,14 @@ def _validate(settings: KioskSettings, where: str) -> None:
             f"{where}: 'host_country' must be the ISO code of an EU member state such as 'IT' "
             f"or 'AT'{hint}, not {settings.host_country!r}"
         )
+    official = OFFICIAL_LANGUAGES[settings.host_country]
+    if settings.desk_language and settings.desk_language not in official:
+        raise ConfigError(
+            f"{where}: 'desk_language' must be empty or an official language of "
+            f"{settings.host_country} ({', '.join(official)}), not {settings.desk_language!r}"
+        )
+    if len(settings.it_contact) > 200 or "\n" in settings.it_contact:
+        raise ConfigError(f"{where}: 'it_contact' must be one line of at most 200 characters")
 
 
 def _validate_reach(settings: KioskSettings, where: str) -> None:

@@ -11,7 +11,12 @@ SCREENS: tuple[str, ...] = (
     "links",
     "about",
     "search",
+    "desk",
     "admin",
 )
 """Screen names, in the order a visit first needs them; ``kiosk.screens.<name>`` defines
 the screen class named in its ``SCREEN`` (kiosk.ui.screen_set builds them)."""
+
+FULL_WINDOW_SCREENS: frozenset[str] = frozenset({"desk"})
+"""Screens shown without the top and bottom bars (the "Show this at the desk" card is held
+up to a clerk: it has the whole window and its own Back and Read aloud buttons)."""

@@ -11,6 +11,8 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
+from contentlib.countries import desk_language
+from kiosk.core.desk import language_name, staff_page
 from kiosk.ui.i18n import tr
 from kiosk.core.markup import escape_markup
 from kiosk.screens.base import KioskScreen, load_kv
@@ -28,6 +30,11 @@ class AdminScreen(KioskScreen):
     unlocked = BooleanProperty(False)
     status_text = StringProperty("")
     """Markup: the names in bold, every value escaped."""
+    staff_shown = BooleanProperty(False)
+    staff_title = StringProperty("")
+    staff_text = StringProperty("")
+    """Plain text in the desk's language (its labels have markup off)."""
+    staff_note = StringProperty("")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,14 +49,40 @@ class AdminScreen(KioskScreen):
         self.body = self.ids.body.__self__
         self.pin_panel = self.ids.pin_panel.__self__
         self.admin_panel = self.ids.admin_panel.__self__
-        self.bind(unlocked=self._show_panel)
+        self.staff_panel = self.ids.staff_panel.__self__
+        self.staff_column = self.ids.staff_column.__self__
+        self.staff_note_label = self.ids.staff_note.__self__
+        self.bind(unlocked=self._show_panel, staff_shown=self._show_panel)
         self._show_panel()
 
     def _show_panel(self, *_args: Any) -> None:
         set_shown(self.body, self.pin_panel, not self.unlocked)
-        set_shown(self.body, self.admin_panel, self.unlocked)
+        set_shown(self.body, self.admin_panel, self.unlocked and not self.staff_shown)
+        set_shown(self.body, self.staff_panel, self.unlocked and self.staff_shown)
+
+    def show_staff_page(self) -> None:
+        """What this machine is, in the desk's language, for new front-desk staff."""
+        if not self.unlocked:
+            return
+        settings = self.context.settings
+        desk_lang = desk_language(settings.host_country, settings.desk_language)
+        page = staff_page(self.context.store, desk_lang, settings.it_contact,
+                          settings.idle_timeout + settings.warning_seconds)
+        self.staff_title = page.title
+        self.staff_text = "\n\n".join(page.paragraphs)
+        self.staff_note = tr._(
+            "This page is not yet written in {language}, so it is in English."
+        ).format(language=language_name(page.missing_desk_lang, self.context.language)) \
+            if page.missing_desk_lang else ""
+        set_shown(self.staff_column, self.staff_note_label,
+                  bool(page.missing_desk_lang), at_top=True)
+        self.staff_shown = True
+
+    def close_staff_page(self) -> None:
+        self.staff_shown = False
 
     def show(self, **params: Any) -> None:
+        self.staff_shown = False
         self.unlocked = False
         self._digits = ""
         self.pin_display = ""
@@ -173,6 +206,8 @@ class AdminScreen(KioskScreen):
             self.services.exit_app()
 
     def on_leave(self, *_args: Any) -> None:
+        self.staff_shown = False
+        self.staff_title = self.staff_text = self.staff_note = ""
         self.unlocked = False
         self.clear()
         self.status_text = ""

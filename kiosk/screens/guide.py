@@ -18,9 +18,11 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.core.desk import desk_requests
 from kiosk.core.viewmodels import matching_section, order_guides
 from kiosk.screens.base import LayoutScreen, load_kv
 from kiosk.ui.screen_context import ScreenContext
+from kiosk.widgets.common import set_shown
 from kiosk.widgets.document import DocumentLook, look_from_theme
 from kiosk.widgets.guide_layouts import GuideLayouts
 
@@ -42,8 +44,16 @@ class GuideScreen(LayoutScreen):
         """The guides home lists, for (content store path, country)."""
         super().__init__(context, **kwargs)
 
+    def on_kv_post(self, base_widget: Any) -> None:
+        # A strong reference (ids only hold weak proxies): it leaves the tree when unused.
+        self.desk_bar = self.ids.desk_bar.__self__
+
     def look(self) -> DocumentLook:
         return look_from_theme(self.context.theme)
+
+    def show_at_desk(self) -> None:
+        """Open the "Show this at the desk" card for this guide's requests."""
+        self.context.intents.open_screen("desk", guide_id=self.guide_id)
 
     # ------------------------------------------------------------------ showing a guide
 
@@ -62,6 +72,9 @@ class GuideScreen(LayoutScreen):
         layout = self.layouts.show(self.guide_id, self.context.language, self.look(), whole)
         self.view = layout.view
         self.title = layout.view.title
+        offers_desk = bool(desk_requests(self.context.store, self.guide_id,
+                                         self.context.settings.host_country))
+        set_shown(self.ids.column, self.desk_bar, offers_desk)
         holder = self.ids.document
         if layout.root not in holder.children:
             holder.clear_widgets()  # the layout shown before stays kept

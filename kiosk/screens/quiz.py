@@ -15,6 +15,7 @@ from kiosk.ui.i18n import tr
 from kiosk.core.phone_links import quiz_page_url
 from kiosk.core.quiz import QuizSession, questions_for_country
 from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.core.desk import desk_requests
 from kiosk.core.viewmodels import QuestionView, question_view
 from kiosk.widgets.common import KioskButton, set_shown
 
@@ -57,6 +58,7 @@ class QuizScreen(KioskScreen):
         self.feedback_card = self.ids.feedback_card.__self__
         self.fallback_note = self.ids.fallback_note.__self__
         self.phone_card = self.ids.phone_card.__self__
+        self.desk_button = self.ids.desk_button.__self__
 
     def show(self, **params: Any) -> None:
         visit = self.context.visit
@@ -126,6 +128,8 @@ class QuizScreen(KioskScreen):
             button.text = text
         set_shown(self.question_panel, self.feedback_card, feedback is not None)
         if feedback is not None:
+            self._show_desk_button(bool(desk_requests(
+                self.context.store, session.current.guide, self.context.settings.host_country)))
             self.was_correct = feedback.correct
             self.feedback_text = tr._("Correct!") if feedback.correct else tr._("Not quite.")
             self.explanation = view.explanation
@@ -167,6 +171,17 @@ class QuizScreen(KioskScreen):
 
     def open_explaining_guide(self) -> None:
         self.context.intents.open_guide(self.session.current.guide)
+
+    def show_at_desk(self) -> None:
+        """The "Show this at the desk" card for the guide that explains this question."""
+        self.context.intents.open_screen("desk", guide_id=self.session.current.guide)
+
+    def _show_desk_button(self, shown: bool) -> None:
+        actions, button = self.ids.feedback_actions, self.desk_button
+        if shown and button.parent is None:
+            actions.add_widget(button, index=1)  # between the guide and the next question
+        elif not shown and button.parent is not None:
+            actions.remove_widget(button)
 
     def restart(self) -> None:
         self.context.visit.quiz = self._new_session()

@@ -22,7 +22,8 @@ class SecretCorner(ButtonBehavior, Widget):
 
 class KioskRoot(FloatLayout):
     bars_shown = BooleanProperty(False)
-    """True during a visit (app.kv binds it to ``app.in_visit``)."""
+    """True during a visit, except on the screens that have the whole window (app.kv binds
+    it to ``app.in_visit`` and the current screen)."""
     notice_shown = BooleanProperty(False)
     """True while ``app.notice`` has a message."""
     frame: Widget | None = None
