@@ -3,7 +3,9 @@
 ``check CONTENT_DIR`` validates the content folder (decoding every image, see
 :mod:`contentlib.images`), prints every problem with its file and line (a guide
 reviewed longer ago than ``--max-review-age`` months is a warning), then a per-language
-completeness table with each language's oldest review; it exits 1 when there is any error.
+completeness table with each language's oldest review, and for every host country whether
+its desk languages have the whole "Show this at the desk" card and staff page; it exits 1
+when there is any error.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from datetime import date
 
 from contentlib.completeness import (
     DEFAULT_MAX_REVIEW_AGE_MONTHS,
+    desk_table,
     format_table,
     language_report,
     review_age_warnings,
@@ -45,6 +48,9 @@ def cmd_check(content_dir: Path, locales: Path | None,
     if content is not None:
         langs = _languages(list(content.translations), locales)
         print(format_table([language_report(content, lang, locales) for lang in langs]))
+        if content.desk_requests:
+            print()
+            print(desk_table(content))
     if errors:
         print(f"\n{len(errors)} error(s): the content cannot be published.", file=sys.stderr)
         return 1
@@ -53,8 +59,8 @@ def cmd_check(content_dir: Path, locales: Path | None,
 
 
 def cmd_export_web(parser: argparse.ArgumentParser, content_dir: Path, out: Path, base_url: str,
-                   country: str, municipality: str) -> int:
-    from contentlib.countries import EU_MEMBER_STATES
+                   country: str, municipality: str, desk_language: str = "") -> int:
+    from contentlib.countries import EU_MEMBER_STATES, OFFICIAL_LANGUAGES
     from kiosk.web.site import ExportError, SiteOptions, export_site
 
     if base_url and not base_url.startswith(("https://", "http://")):
@@ -62,8 +68,13 @@ def cmd_export_web(parser: argparse.ArgumentParser, content_dir: Path, out: Path
     country = country.upper()
     if country and country not in EU_MEMBER_STATES:
         parser.error(f"--country must be the ISO code of an EU member state, not {country!r}")
+    if desk_language and (not country or desk_language not in OFFICIAL_LANGUAGES[country]):
+        official = ", ".join(OFFICIAL_LANGUAGES[country]) if country else "needs --country"
+        parser.error(f"--desk-language must be an official language of --country "
+                     f"({official}), not {desk_language!r}")
     try:
-        report = export_site(content_dir, out, SiteOptions(base_url, country or None, municipality))
+        report = export_site(content_dir, out, SiteOptions(base_url, country or None, municipality,
+                                                           desk_language))
     except (ExportError, OSError) as exc:
         print(f"kiosk-content export-web: {exc}", file=sys.stderr)
         return 1
@@ -105,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     web.add_argument("--country", default="",
                      help="host country (ISO code, e.g. DE): its guides first, its questions in the quiz")
     web.add_argument("--municipality", default="", help="named on the posters and on every page")
+    web.add_argument("--desk-language", default="",
+                     help="the town hall desk's language, for the staff page (an official "
+                          "language of --country; default: its first)")
     publish = sub.add_parser("publish", help="copy a publish folder (a bundle) or an exported site "
                                              "to a folder or rclone remote; a site is mirrored")
     publish.add_argument("publish_dir", type=Path)
@@ -137,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "export-web":
         return cmd_export_web(parser, args.content_dir, args.out, args.base_url, args.country,
-                              args.municipality)
+                              args.municipality, args.desk_language)
     from kiosk.web.publish import SitePublishError, is_site, publish_site
 
     if is_site(args.publish_dir):

@@ -42,6 +42,11 @@ def about(lang: str) -> str:
     return f"{lang}/about/"
 
 
+def staff() -> str:
+    """The staff page, in the town hall's desk language (one, not one per language)."""
+    return "staff/"
+
+
 def poster(lang: str) -> str:
     """The printable poster: a file, not a folder (it is opened to be printed)."""
     return f"print/poster-{lang}.html"

@@ -20,10 +20,11 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from contentlib.cache import ensure_cache
-from contentlib.countries import country_choices, country_name
+from contentlib.countries import country_choices, country_name, desk_language
 from contentlib.images import ImageRejected, check_image_header
 from contentlib.model import ABOUT_ID, ContentError
 from contentlib.store import ContentStore
+from kiosk.core.desk import language_name, staff_page
 from kiosk.core.languages import format_review_date, native_name
 from kiosk.core.quiz import questions_for_country
 from kiosk.core.viewmodels import (
@@ -61,6 +62,9 @@ class SiteOptions:
     each home page and its questions join the general ones in the quiz."""
     municipality: str = ""
     """Named on the posters and at the foot of every page."""
+    desk_language: str = ""
+    """The town hall's desk language (as ``[kiosk] desk_language``): the staff page's
+    language; empty: the country's first official language."""
 
 
 @dataclass
@@ -233,6 +237,19 @@ class _Site:
         self.write(addresses.poster(lang), "poster.html", lang, words(lang)["poster_question"],
                    per_language=False, target=target)
 
+    def staff(self) -> None:
+        """The staff page (``staff/``): what the kiosk and this site are, in the desk's
+        language. Unlike the kiosk's, it names no IT contact (a public page) and no idle
+        time (the site does not know the kiosk's)."""
+        country = self.options.country
+        assert country, "a staff page needs the town hall's country"
+        desk_lang = desk_language(country, self.options.desk_language)
+        # the idle time is not shown here, so any value does
+        page = staff_page(self.store, desk_lang, "", 0)
+        self.write(addresses.staff(), "staff.html", page.lang, page.title, per_language=False,
+                   page=page, missing_name=language_name(page.missing_desk_lang, page.lang)
+                   if page.missing_desk_lang else "")
+
     # --- files ---------------------------------------------------------------------------
 
     def assets(self) -> None:
@@ -308,6 +325,8 @@ def _write_all(site: _Site, cache: Path) -> None:
     site.assets()
     site.marker()
     site.language_chooser()
+    if site.options.country:
+        site.staff()
     groups = [site.languages[i::WORKERS] for i in range(WORKERS) if site.languages[i::WORKERS]]
     jobs = [(cache, site.out, site.options, group) for group in groups]
     with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
@@ -339,6 +358,10 @@ def export_site(content_dir: Path, out: Path, options: SiteOptions | None = None
             try:
                 site = _Site(store, building, options)
                 _write_all(site, cache)
+                if not options.country:
+                    site.report.notes.append(
+                        "no --country: no staff page (it is written in the desk's language "
+                        "of the town hall's country)")
                 if options.base_url:
                     site.sitemap_xml()
                 else:

@@ -47,6 +47,7 @@ WORDS: dict[str, str] = {
     "other_languages": _("This page in other languages"),
     "provided_by": _("Provided by: {municipality}"),
     "content_version": _("Content version: {version}"),
+    "staff_missing": _("This page is not yet written in {language}, so it is in English."),
     "poster_question": _("Are you a citizen of another EU country living here?"),
     "poster_rights": _(
         "You may have the right to vote and to stand as a candidate in municipal and "
