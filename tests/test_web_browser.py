@@ -46,6 +46,7 @@ def page_kinds(lang: str) -> dict[str, str]:
         "quiz": addresses.quiz(lang),
         "links": addresses.links(lang),
         "poster": addresses.poster(lang),
+        "staff": addresses.staff(),  # one page, in the desk's language (German here)
     }
 
 

@@ -13,8 +13,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import CONTENT, GUIDE_COUNTRIES, GUIDE_IDS
+from conftest import CONTENT, CONTENT_VERSION, GUIDE_COUNTRIES, GUIDE_IDS
 from contentlib.cache import ensure_cache
+from contentlib.source import load_content
 from contentlib.store import ContentStore
 from kiosk.content_cli import main as content_cli
 from kiosk.core.quiz import questions_for_country
@@ -87,6 +88,7 @@ def test_every_page_of_the_kiosk_is_there_in_every_language(site: Path, store: C
                      addresses.links(lang), addresses.about(lang), addresses.poster(lang)]
         expected += [addresses.guide(lang, gid) for gid in GUIDE_IDS]
         expected += [addresses.country(lang, c) for c in set(GUIDE_COUNTRIES.values()) if c]
+    expected.append(addresses.staff())  # one, in the desk's language of the country
     missing = [a for a in expected if not (site / addresses.file_of(a)).is_file()]
     assert missing == []
     assert len(html_files(site)) == len(expected)
@@ -102,6 +104,8 @@ def test_each_page_declares_its_language_has_one_h1_a_skip_link_and_its_translat
             folder_lang = rel.removeprefix("print/poster-").removesuffix(".html")
         elif rel == "index.html":
             folder_lang = "en"
+        elif rel == addresses.file_of(addresses.staff()):
+            folder_lang = "de"  # the staff page of a German town hall's site
         assert page.lang == folder_lang, rel
         assert page.h1 == 1, rel
         assert len(page.all("main")) == 1, rel
@@ -109,8 +113,8 @@ def test_each_page_declares_its_language_has_one_h1_a_skip_link_and_its_translat
             continue
         first_link = page.all("a")[0]
         assert first_link["href"] == "#main" and page.all("main")[0]["id"] == "main", rel
-        if rel == "index.html":
-            continue
+        if rel in ("index.html", addresses.file_of(addresses.staff())):
+            continue  # one page, no translations
         address = rel.removesuffix(addresses.INDEX)
         canonical = page.all("link", rel="canonical")
         assert [c["href"] for c in canonical] == [addresses.absolute(BASE, address)], rel
@@ -269,6 +273,8 @@ def test_without_a_base_address_the_site_still_works_and_says_what_it_left_out(t
     report = export_site(CONTENT, out, SiteOptions())
     assert not (out / "sitemap.xml").exists() and not (out / "print").exists()
     assert any("--base-url" in note for note in report.notes)
+    # no country: no desk language, so no staff page
+    assert not (out / "staff").exists() and any("--country" in n for n in report.notes)
     page = read(out, addresses.guide("en", "ep-voting"))
     assert page.all("link", rel="canonical") == []
     alternates = {a["hreflang"]: a["href"] for a in page.all("link", rel="alternate")}
@@ -323,3 +329,31 @@ def test_every_address_the_kiosk_encodes_for_a_phone_is_a_page_of_the_export(
     for url in encoded:
         assert url.startswith(BASE + "/") and url.endswith("/"), url
         assert (site / addresses.file_of(url.removeprefix(BASE + "/"))).is_file(), url
+
+
+def test_the_staff_page_is_in_the_desk_language_and_names_no_it_contact(site: Path) -> None:
+    """What the kiosk is, for new front-desk staff, in the town hall's language (German for
+    DE); a public page, so no IT contact and no idle time."""
+    content, _ = load_content(CONTENT)
+    staff = content.translations["de"].desk.staff
+    page = read(site, addresses.staff())
+    assert page.lang == "de"
+    for key in ("title", "offers", "card", "restart"):
+        assert staff[key] in page.text, key
+    assert CONTENT_VERSION in page.text
+    for key in ("it_contact", "no_it_contact"):
+        assert staff[key].split("{")[0].strip() not in page.text, key
+
+
+@pytest.mark.slow  # two exports of its own
+def test_a_staff_page_without_desk_texts_is_in_english_and_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    export_site(CONTENT, out, SiteOptions(country="BE"))  # Dutch first: no content in it
+    page = read(out, addresses.staff())
+    assert page.lang == "en"
+    assert "This page is not yet written in Dutch, so it is in English." in page.text
+    content, _ = load_content(CONTENT)
+    assert content.translations["en"].desk.staff["offers"] in page.text
+    export_site(CONTENT, out, SiteOptions(country="BE", desk_language="fr"))
+    page = read(out, addresses.staff())
+    assert page.lang == "fr" and content.translations["fr"].desk.staff["title"] in page.text
