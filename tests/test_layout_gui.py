@@ -315,6 +315,7 @@ def test_every_visitor_target_lies_within_reach_on_a_portrait_pedestal(tmp_path:
                 ("home", app.go_home),
                 ("countries", lambda: app.open_screen("countries")),
                 ("guide", lambda: app.open_guide("register-italy")),
+                ("desk", lambda: app.open_screen("desk", guide_id="register-italy")),
                 ("links", lambda: app.open_screen("links")),
                 ("about", lambda: app.open_screen("about")),
                 ("search", lambda: app.open_screen("search")),
@@ -355,6 +356,10 @@ def test_every_visitor_target_lies_within_reach_on_a_portrait_pedestal(tmp_path:
         settle_layout(app)
         assert app.screens["admin"].ids.exit_button.parent is not None
         assert out_of_reach(app, band) == [], "admin, unlocked"
+        tap(admin.ids.staff_button)
+        settle_layout(app)
+        assert admin.ids.staff_close.parent is not None
+        assert out_of_reach(app, band) == [], "staff page"
 
 
 def test_the_language_grid_fills_the_reach_band_on_a_portrait_pedestal(tmp_path: Path) -> None:
@@ -452,9 +457,9 @@ def test_every_home_card_shows_the_icon_of_its_guide(tmp_path: Path) -> None:
             assert country_icons == {"map-marker"}
 
 
-SHOTS = ("attract", "language", "home", "countries", "guide", "quiz", "quiz-feedback",
-         "quiz-score", "links", "about", "search", "home-largest-text", "idle-warning",
-         "admin-pin", "admin-unlocked")
+SHOTS = ("attract", "language", "home", "countries", "guide", "desk-card", "quiz",
+         "quiz-feedback", "quiz-score", "links", "about", "search", "home-largest-text",
+         "idle-warning", "admin-pin", "admin-unlocked", "staff-page")
 
 
 @pytest.mark.slow
@@ -501,6 +506,9 @@ def test_screenshots_of_every_screen_in_both_orientations(
         tap(app.screens["countries"].button_for("IT"))
         tap_card(app, "ep-voting")
         shot("guide")
+        app.open_guide("register-italy")  # the host country's: every request to choose from
+        tap(app.screens["guide"].ids.desk_button)
+        shot("desk-card")
         app.go_home()
         tap(app.screens["home"].action_button("quiz"))
         quiz = app.screens["quiz"]
@@ -539,6 +547,8 @@ def test_screenshots_of_every_screen_in_both_orientations(
         shot("admin-pin")
         enter_pin(app, PIN)
         shot("admin-unlocked")
+        tap(app.screens["admin"].ids.staff_button)
+        shot("staff-page")
     assert tuple(saved) == SHOTS
     assert sorted(p.name for p in folder.glob(f"{orientation}-*.png")) == [
         f"{orientation}-{i:02d}-{name}.png" for i, name in enumerate(SHOTS, start=1)]
