@@ -11,12 +11,12 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk.ui.i18n import tr
+from kiosk.core.desk import desk_requests
 from kiosk.core.phone_links import quiz_page_url
 from kiosk.core.quiz import QuizSession, questions_for_country
-from kiosk.screens.base import KioskScreen, load_kv
-from kiosk.core.desk import desk_requests
 from kiosk.core.viewmodels import QuestionView, question_view
+from kiosk.screens.base import KioskScreen, load_kv
+from kiosk.ui.i18n import tr
 from kiosk.widgets.common import KioskButton, set_shown
 
 load_kv(__file__)
