@@ -167,8 +167,10 @@ def test_another_request_changes_both_parts_and_the_code(kiosk_in) -> None:
     assert list(choices) == list(guide.desk)
     assert [b.text for b in choices.values()] == [
         CONTENT_SET.translations["ro"].desk.requests[r].label for r in guide.desk]
-    tap(choices["stand-candidate"])
+    tap(choices["stand-candidate"])  # scrolled to first: they follow the visitor's part
     assert card.ids.desk_text.text == request_text("de", "stand-candidate")
+    advance_frames(3)
+    assert "desk-text" in touch_targets(app.root), "the new text is shown from its start"
     assert card.ids.visitor_text.text == request_text("ro", "stand-candidate")
     assert card.ids.official_qr.data == guide.desk_link("stand-candidate")
     assert choices["stand-candidate"].emphasis and not choices["register-ep"].emphasis

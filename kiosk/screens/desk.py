@@ -135,6 +135,7 @@ class DeskScreen(KioskScreen):
     def _choose(self, button: Any) -> None:
         self.request_id = button.request_id
         self.refresh()
+        self.ids.scroller.scroll_y = 1.0  # the clerk's new text, from its start
 
     def reading(self) -> tuple[list[tuple[str, bool]], list[str]]:
         """The visitor's part (the clerk's part when both are in one language), then the
