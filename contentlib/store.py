@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 
 from contentlib.model import (
@@ -119,15 +120,14 @@ class ContentStore:
             return None
         return LinkText(link_id, lang, rows[0]["label"], rows[0]["description"])
 
-    def _has_table(self, name: str) -> bool:
-        return bool(self._rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name))
+    @cached_property
+    def _tables(self) -> frozenset[str]:
+        """The cache file's tables (read once: a store never changes its file); a cache
+        from before desk cards has none of the desk tables."""
+        return frozenset(r[0] for r in self._rows("SELECT name FROM sqlite_master WHERE type = 'table'"))
 
-    def desk_requests(self) -> list[str]:
-        """The ids of what a visitor can ask at the desk, in order (none in a cache from
-        before desk cards, or of content without them)."""
-        if not self._has_table("desk_requests"):
-            return []
-        return [r["id"] for r in self._rows("SELECT id FROM desk_requests ORDER BY position")]
+    def _has_table(self, name: str) -> bool:
+        return name in self._tables
 
     def desk_request_text(self, request_id: str, lang: str) -> DeskRequestText | None:
         if not self._has_table("desk_request_texts"):
