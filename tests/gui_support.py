@@ -9,6 +9,15 @@ away. Everything timed by Kivy's clock (animations, ``schedule_once`` delays, th
 frames really are, and :func:`pass_clock_time` moves the clock on further in a few frames
 where a test must let time pass (a tap's ripple, the idle tick). Without the variable
 (``bench/inprocess.py`` times real frames) Kivy keeps its 60 fps cap and the real clock.
+
+Pixels. With ``KIOSK_TEST_SKIP_PAINT=1`` (tests/conftest.py sets it for the test process;
+the soak's child process paints, as the kiosk does) every frame still runs in full: the
+clock, the input, the layout, and every canvas instruction issued through OpenGL. Only
+the filling of pixels is left out: the frame is drawn into a one-pixel viewport and not
+swapped onto the screen. Mesa's software renderer here fills about 50 million pixels a
+second, so a 1280x800 frame of three to four window-sized layers took 60-80 ms, most of
+a GUI test's time; drawn into one pixel it takes about 10 ms. Tests that look at pixels
+paint the window first (:func:`save_window_png`).
 """
 from __future__ import annotations
 
@@ -24,6 +33,7 @@ from typing import Any
 from kiosk.ui.launcher import configure_kivy
 
 FAST_FRAMES = os.environ.get("KIOSK_TEST_FAST_FRAMES") == "1"
+SKIP_PAINT = os.environ.get("KIOSK_TEST_SKIP_PAINT") == "1"
 FRAME_SECONDS = 1 / 60
 """Kivy's clock moves on by at least this much per frame (with FAST_FRAMES)."""
 
@@ -36,6 +46,8 @@ if FAST_FRAMES:
 from kivy.base import EventLoop  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
+
+from kivy.graphics.opengl import glViewport  # noqa: E402
 
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
@@ -401,12 +413,62 @@ def seed_data_dir(data_dir: Path, content_dir: Path | None) -> None:
     shutil.copytree(_prebuilt_cache(bundled), data_dir, dirs_exist_ok=True)
 
 
+class _Painting:
+    """Whether frames fill pixels (see "Pixels" above), and the window handlers that
+    leave the filling out when they do not."""
+
+    def __init__(self) -> None:
+        self.on = not SKIP_PAINT
+        self.window: Any = None
+
+    def hook(self, window: Any) -> None:
+        """Bound once, before any app binds its own handlers: the window calls the handlers
+        bound last first, and its own drawing and swapping after all of them."""
+        if self.window is window:
+            return
+        self.window = window
+        window.fbind("on_draw", self._before_drawing)
+        window.fbind("on_flip", self._before_swapping)
+
+    def _before_drawing(self, *_args: Any) -> None:
+        if not self.on:
+            glViewport(0, 0, 1, 1)  # (the window sets its whole size again as it resizes)
+
+    def _before_swapping(self, *_args: Any) -> bool:
+        return not self.on  # True: the window's own swap is left out
+
+
+PAINTING = _Painting()
+
+
+def save_window_png(target: Path) -> Path:
+    """Paint a frame of the window as the screen shows it and save it as a PNG file at
+    ``target``; fail if it is blank (one grey level nearly everywhere)."""
+    from PIL import Image, ImageStat
+
+    window = EventLoop.window
+    was_on, PAINTING.on = PAINTING.on, True
+    try:
+        advance_frames(2)
+        window.update_viewport()
+        window.canvas.ask_update()
+        EventLoop.idle()
+        saved = Path(window.screenshot(name=str(target)))  # (it numbers the name)
+    finally:
+        PAINTING.on = was_on
+    saved.replace(target)
+    with Image.open(target) as image:
+        assert ImageStat.Stat(image.convert("L")).stddev[0] > 10, f"{target.name} looks blank"
+    return target
+
+
 def start_app(config: KioskConfig, data_dir: Path, content_dir: Path | None = None,
               seed: int = 7) -> tuple[KioskApp, FakeClock]:
     seed_data_dir(data_dir, content_dir)
     clock = FakeClock()
     app = KioskApp(config, data_dir, content_dir=content_dir, clock=clock, rng=random.Random(seed))
     EventLoop.ensure_window()
+    PAINTING.hook(EventLoop.window)
     app._run_prepare()
     advance_frames(5)
     return app, clock

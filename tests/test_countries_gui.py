@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import advance_frames, start_app, stop_app, tap, tap_card, wait_until_placed, start_visit  # noqa: I001
+from gui_support import (  # noqa: I001
+    advance_frames, save_window_png, start_app, stop_app, tap, tap_card, wait_until_placed, start_visit,
+)
 from kivy.base import EventLoop
 from kivy.core.text import Label as CoreLabel
-from PIL import Image, ImageStat
 
 from conftest import CONTENT, ROOT
 from kiosk.ui.app import KioskApp
@@ -47,11 +48,7 @@ def kiosk(tmp_path: Path) -> Iterator[KioskApp]:
 def shot(name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     advance_frames(5)
-    saved = Path(EventLoop.window.screenshot(name=str(SHOTS / f"{name}.png")))
-    target = SHOTS / f"{name}.png"
-    saved.rename(target)
-    assert ImageStat.Stat(Image.open(target).convert("L")).stddev[0] > 10, f"{name} looks blank"
-    return target
+    return save_window_png(SHOTS / f"{name}.png")
 
 
 def home_order(app: KioskApp) -> list[str]:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import advance_frames, start_app, start_visit, stop_app, tap, tap_card, wait_idle_checks  # noqa: I001
+from gui_support import (  # noqa: I001
+    advance_frames, save_window_png, start_app, start_visit, stop_app, tap, tap_card, wait_idle_checks,
+)
 from kivy.base import EventLoop
 
 from conftest import CONTENT, ROOT
@@ -77,9 +79,7 @@ def save_screenshot(name: str) -> Path:
     folder = Path(os.environ.get("KIOSK_ARTIFACTS", ROOT / "artifacts")) / "desk-card"
     folder.mkdir(parents=True, exist_ok=True)
     advance_frames(5)
-    saved = Path(EventLoop.window.screenshot(name=str(folder / f"{name}.png")))
-    saved.rename(folder / f"{name}.png")
-    return folder / f"{name}.png"
+    return save_window_png(folder / f"{name}.png")
 
 
 PAIRS = [

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import advance_frames, start_app, stop_app, tap, tap_card, start_visit  # noqa: I001
-from kivy.base import EventLoop
+from gui_support import (  # noqa: I001
+    advance_frames, save_window_png, start_app, stop_app, tap, tap_card, start_visit,
+)
 from kivy.uix.widget import Widget
 
 from conftest import CONTENT, ROOT
@@ -191,5 +192,4 @@ def save_screenshot(name: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     advance_frames(5)
-    saved = Path(EventLoop.window.screenshot(name=str(folder / f"{name}.png")))
-    saved.rename(folder / f"{name}.png")
+    save_window_png(folder / f"{name}.png")

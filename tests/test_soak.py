@@ -41,7 +41,8 @@ def test_random_touches_raise_nothing_and_do_not_leak(tmp_path: Path) -> None:
     from monkey import MAX_GROWTH_MIB
 
     report = tmp_path / "soak.json"
-    env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
+    # The soak paints every frame, as the kiosk does (tests/gui_support.py, "Pixels").
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1", "KIOSK_TEST_SKIP_PAINT": "0"}
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "soak.py"), "--touches", str(TOUCHES),
          "--seed", str(SEED), "--sample-every", str(SAMPLE_EVERY),
