@@ -29,6 +29,7 @@ _DIGIT = re.compile(r"\d")
 """Any digit (every date form has one; a regular expression finds it many times faster
 than testing each character, which loading the content did 3.9 million times)."""
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _NUMERIC_DATE = re.compile(
     r"(?<![\d.])(?:\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d])|\d{4}-\d{2}-\d{2})(?![\d])"
 )
@@ -45,8 +46,8 @@ class MarkedText:
 
 
 @lru_cache(maxsize=32)
-def _month_pattern(lang: str) -> re.Pattern[str]:
-    """Day-and-month or month-and-year in ``lang``, with CLDR's month names."""
+def _month_names(lang: str) -> frozenset[str]:
+    """CLDR's month names in ``lang``, wide and abbreviated (with its dot)."""
     try:
         months = Locale.parse(lang).months
     except (ValueError, TypeError):
@@ -61,8 +62,33 @@ def _month_pattern(lang: str) -> re.Pattern[str]:
                     name = name.rstrip(".") + "."
                 if len(name.rstrip(".")) >= 3:
                     names.add(name)
+    return frozenset(names)
+
+
+def _case_matters(lang: str) -> bool:
     # English capitalises months ("18 May"); "18 may vote" is not a date.
-    flags = 0 if lang == "en" else re.IGNORECASE
+    return lang == "en"
+
+
+@lru_cache(maxsize=32)
+def _folded_month_names(lang: str) -> tuple[str, ...]:
+    names = _month_names(lang)
+    return tuple(names if _case_matters(lang) else {n.casefold() for n in names})
+
+
+def _mentions_a_month(text: str, lang: str) -> bool:
+    """Whether a month name of ``lang`` occurs in ``text`` at all (as :func:`_month_pattern`
+    compares it): a few substring searches, where the pattern tries every name at every
+    position of the text."""
+    haystack = text if _case_matters(lang) else text.casefold()
+    return any(name in haystack for name in _folded_month_names(lang))
+
+
+@lru_cache(maxsize=32)
+def _month_pattern(lang: str) -> re.Pattern[str]:
+    """Day-and-month or month-and-year in ``lang``, with CLDR's month names."""
+    names = _month_names(lang)
+    flags = 0 if _case_matters(lang) else re.IGNORECASE
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     month = rf"(?:{alternatives})"
     day = r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?:\.|er|st|nd|rd|th|η|ης|-?го|-?ти|-?ви)?"
@@ -106,8 +132,9 @@ def find_dates(text: str, lang: str) -> list[str]:
     """Every calendar date in ``text`` (in ``lang``), as written (a month-and-year in an
     inflected form is given in lower case without accents)."""
     found = [m.group(0).strip() for m in _NUMERIC_DATE.finditer(text)]
-    found += [m.group(0).strip() for m in _month_pattern(lang).finditer(text)]
-    if not found:
+    if _mentions_a_month(text, lang):
+        found += [m.group(0).strip() for m in _month_pattern(lang).finditer(text)]
+    if not found and _FOUR_DIGITS.search(text):  # an inflected month needs its year
         found += [m.group(0).strip() for m in _month_year_pattern(lang).finditer(_fold(text))]
     return found
 
