@@ -114,12 +114,16 @@ def advance_frames(count: int = 3) -> None:
         EventLoop.idle()
 
 
+THREAD_WAIT_AFTER_FRAMES = 100
+"""What the UI does in idle frames is done within this many (the most seen was 12)."""
+
+
 def idle_until(condition: Callable[[], bool], frames: int = 200, what: str = "",
                seconds: float = 30.0) -> None:
     """Run frames until ``condition()`` holds; fail once ``frames`` frames have run and
     ``seconds`` of wall-clock time have passed (work in another thread takes its own time,
     however many frames run meanwhile)."""
-    from time import monotonic
+    from time import monotonic, sleep
 
     deadline = monotonic() + seconds
     count = 0
@@ -128,6 +132,10 @@ def idle_until(condition: Callable[[], bool], frames: int = 200, what: str = "",
             raise TimeoutError(f"condition not met after {count} frames: {what or condition}")
         EventLoop.idle()
         count += 1
+        if count > THREAD_WAIT_AFTER_FRAMES:
+            # Still waiting: for a thread (a USB import reading the content), which ran at
+            # half speed while back-to-back frames took every other turn at the GIL.
+            sleep(0.001)
 
 
 def scroll_into_view(widget: Any) -> bool:
