@@ -227,3 +227,29 @@ def test_text_enlargement_meets_0_7_degrees_from_the_screen_geometry() -> None:
     assert text_scales(25, ppmm, 1000, ratio)[2] > scales[2] and scales[2] >= 1.6
     assert min_target_px(ppmm) == 44  # 9 mm is 33 px there, so the 44 px floor applies
     assert min_target_px(px_per_mm(3840, 2160, 15.6)) > 44  # dense screens need more pixels
+
+
+def test_a_qr_code_is_made_once_and_reads_back_as_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Making a code tries eight masks in pure Python (10-80 ms); the same link is shown
+    again on every visit to the links screen and on many pages of the web export."""
+    import qrcode
+
+    from kiosk.core.qr import qr_matrix, qr_pixels
+
+    made: list[str] = []
+    real_make = qrcode.QRCode.make
+
+    def counting_make(code: qrcode.QRCode, fit: bool = True) -> None:
+        made.append(b"".join(part.data for part in code.data_list).decode("utf-8"))
+        real_make(code, fit=fit)
+
+    monkeypatch.setattr(qrcode.QRCode, "make", counting_make)
+    link = f"https://europa.eu/youreurope/test-{random.random()}"  # made by no other test
+    size, pixels = qr_pixels(link)
+    assert qr_pixels(link) == (size, pixels) and made == [link]
+    rows = qr_matrix(link)
+    assert made == [link] and len(rows) == size
+    assert rows == [[pixels[r * size + c] == 0 for c in range(size)] for r in range(size)]
+    assert rows[2][2] and not rows[0][0]  # a finder pattern's corner inside the quiet zone
+    qr_pixels(link, border=4)
+    assert made == [link, link]  # another quiet zone is another code
