@@ -47,7 +47,7 @@ from kivy.base import EventLoop  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 
-from kivy.graphics.opengl import glViewport  # noqa: E402
+from kivy.graphics.opengl import GL_VIEWPORT, glGetIntegerv, glViewport  # noqa: E402
 
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.config import KioskConfig  # noqa: E402
@@ -422,12 +422,14 @@ def seed_data_dir(data_dir: Path, content_dir: Path | None) -> None:
 
 
 class _Painting:
-    """Whether frames fill pixels (see "Pixels" above), and the window handlers that
-    leave the filling out when they do not."""
+    """Whether frames fill pixels and are swapped onto the screen (see "Pixels" above), and
+    the window handlers that leave either out."""
 
     def __init__(self) -> None:
-        self.on = not SKIP_PAINT
+        self.fill = self.swap = not SKIP_PAINT
         self.window: Any = None
+        self.viewport: tuple[int, ...] = ()
+        """The window's own viewport, which it sets as it opens and resizes."""
 
     def hook(self, window: Any) -> None:
         """Bound once, before any app binds its own handlers: the window calls the handlers
@@ -439,31 +441,46 @@ class _Painting:
         window.fbind("on_flip", self._before_swapping)
 
     def _before_drawing(self, *_args: Any) -> None:
-        if not self.on:
-            glViewport(0, 0, 1, 1)  # (the window sets its whole size again as it resizes)
+        current = tuple(glGetIntegerv(GL_VIEWPORT))
+        if current != ONE_PIXEL:
+            self.viewport = current  # the window's, set since the last frame
+        if not self.fill:
+            glViewport(*ONE_PIXEL)
+        elif current == ONE_PIXEL and self.viewport:
+            glViewport(*self.viewport)
 
     def _before_swapping(self, *_args: Any) -> bool:
-        return not self.on  # True: the window's own swap is left out
+        return not self.swap  # True: the window's own swap is left out
 
 
+ONE_PIXEL = (0, 0, 1, 1)
 PAINTING = _Painting()
 
 
 def save_window_png(target: Path) -> Path:
     """Paint a frame of the window as the screen shows it and save it as a PNG file at
-    ``target``; fail if it is blank (one grey level nearly everywhere)."""
+    ``target``; fail if it is blank (one grey level nearly everywhere).
+
+    A painted frame is swapped first: the software renderer gives its buffers the window's
+    size at a swap, and a window resized since the last one (a portrait test) still drew
+    into buffers of the old size. The frame read is drawn after that, and read from the
+    buffer it was drawn into, before any swap: after a swap the buffer read may be the one
+    shown frames ago (a swap may exchange the two), which frames without pixels left blank."""
     from PIL import Image, ImageStat
 
     window = EventLoop.window
-    was_on, PAINTING.on = PAINTING.on, True
+    was = PAINTING.fill, PAINTING.swap
+    PAINTING.fill, PAINTING.swap = True, True
     try:
         advance_frames(2)
-        window.update_viewport()
+        window.canvas.ask_update()
+        EventLoop.idle()
+        PAINTING.swap = False
         window.canvas.ask_update()
         EventLoop.idle()
         saved = Path(window.screenshot(name=str(target)))  # (it numbers the name)
     finally:
-        PAINTING.on = was_on
+        PAINTING.fill, PAINTING.swap = was
     saved.replace(target)
     with Image.open(target) as image:
         assert ImageStat.Stat(image.convert("L")).stddev[0] > 10, f"{target.name} looks blank"
