@@ -21,7 +21,7 @@ os.environ.setdefault("LP_NUM_THREADS", "0")
 import gc  # noqa: E402
 import shutil  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Iterator, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
@@ -52,12 +52,28 @@ def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> ContentStore:
     return ContentStore(ensure_cache(tmp_path_factory.mktemp("bundled-cache"), CONTENT))
 
 
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    """A writable copy of the bundled content folder, for tests that break it."""
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT, target)
+def copy_content(target: Path, languages: Sequence[str] | None = None) -> Path:
+    """Copy the bundled content folder to ``target``: whole, or with ``languages`` only the
+    structure, the media, English (the source language, which the checks need) and those
+    languages. Reading all ten languages takes 2-3 s; a test of one file's checks reads
+    the languages it changes."""
+    if languages is None:
+        shutil.copytree(CONTENT, target)
+        return target
+    target.mkdir(parents=True)
+    shutil.copy2(CONTENT / "structure.yaml", target)  # with its time, as copytree copies
+    for folder in ("media", "en", *languages):
+        if not (target / folder).exists():
+            shutil.copytree(CONTENT / folder, target / folder)
     return target
+
+
+@pytest.fixture
+def content_copy(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A writable copy of the bundled content folder, for tests that break it; under the
+    marker ``content_languages("bg", ...)``, with English and those languages only."""
+    marker = request.node.get_closest_marker("content_languages")
+    return copy_content(tmp_path / "content", None if marker is None else marker.args)
 
 
 APPS_PER_COLLECTION = 4

@@ -150,13 +150,9 @@ __all__ = ["FaultServer", "Nginx", "free_port", "reset_connection", "serve_file"
 def english_content(folder: Path) -> Path:
     """Make ``folder`` a content folder with the structure, media and the English texts:
     the small signed bundle the sync, image, proxy and rollback tests publish."""
-    from conftest import CONTENT
+    from conftest import copy_content
 
-    folder.mkdir()
-    shutil.copy(CONTENT / "structure.yaml", folder)
-    shutil.copytree(CONTENT / "media", folder / "media")
-    shutil.copytree(CONTENT / "en", folder / "en")
-    return folder
+    return copy_content(folder, languages=())
 
 
 def editor_key(tmp_path: Path) -> tuple[Path, list]:

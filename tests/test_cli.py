@@ -93,6 +93,7 @@ def test_bad_config_is_named_and_refused(tmp_path: Path) -> None:
     assert str(config) in result.stderr and "unknown key 'idle_timeot'" in result.stderr
 
 
+@pytest.mark.content_languages()
 def test_run_with_broken_content_names_the_problem_before_any_window(tmp_path: Path, content_copy: Path) -> None:
     (content_copy / "en" / "links.yaml").write_text("impeu-course: [\n", encoding="utf-8")
     result = kiosk("run", "--windowed", "--data-dir", str(tmp_path / "d"), "--content-dir", str(content_copy))

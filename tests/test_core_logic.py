@@ -188,6 +188,7 @@ def test_markup_is_escaped_so_text_shows_literally() -> None:
     assert markup == "a &bl;b&br;[b]bold[/b][color=0000ff][u]l[/u][/color]"
 
 
+@pytest.mark.content_languages("bg")
 def test_view_models_fall_back_per_item_with_a_flag(tmp_path: Path, content_copy: Path) -> None:
     (content_copy / "bg" / "guides" / "ep-voting.md").unlink()
     store = ContentStore(ensure_cache(tmp_path, content_copy))

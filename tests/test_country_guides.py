@@ -27,6 +27,9 @@ NOT_SOURCES = ("te.gob.mx", "theme-one.epthinktank.be", "readkong", "123dok", "e
                "messinialive", "athens-times", "lesvospost", "jvmagazine", "rtbf.be",
                "vrt.be", "theparliamentmagazine", "legislation.gov.uk")
 
+# The tests that break a file read English and the languages they break.
+pytestmark = pytest.mark.content_languages("de", "fr", "pl")
+
 
 @pytest.fixture(scope="module")
 def content():

@@ -304,6 +304,7 @@ def test_sync_refuses_a_signed_bundle_with_a_bad_picture_and_keeps_the_content(
 
 
 @pytest.mark.gui
+@pytest.mark.content_languages("bg")
 def test_a_guide_whose_pictures_are_damaged_shows_their_descriptions(
     tmp_path: Path, content_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

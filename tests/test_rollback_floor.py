@@ -11,23 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, ROOT
+from conftest import ROOT
 from sync.build import build
 from sync.errors import RollbackError, StateUnreadableError
 from sync.fetch import FolderSource
 from sync.keys import generate_key_file, parse_public_key
 from sync.updater import status, sync_once
-from sync_support import tree_bytes
+from sync_support import english_content, tree_bytes
 
 
 @pytest.fixture
 def two_versions(tmp_path: Path):
     """A kiosk that applied version 2, and the signed manifest of version 1 kept for a replay."""
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(CONTENT / "structure.yaml", content)
-    shutil.copytree(CONTENT / "media", content / "media")
-    shutil.copytree(CONTENT / "en", content / "en")
+    content = english_content(tmp_path / "content")
     key_file = tmp_path / "editor.key"
     keys = [parse_public_key(generate_key_file(key_file))]
     published = tmp_path / "publish"

@@ -32,6 +32,9 @@ from contentlib.schema import migrations
 from contentlib.search import SNIPPET_WORDS
 from contentlib.store import ContentStore
 
+# The cache's life cycle is the same for one language as for ten: content_copy holds English.
+pytestmark = pytest.mark.content_languages()
+
 
 def test_first_start_builds_the_cache_from_bundled_content(tmp_path: Path) -> None:
     assert current_cache_path(tmp_path) is None
@@ -48,10 +51,10 @@ def test_first_start_builds_the_cache_from_bundled_content(tmp_path: Path) -> No
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_unchanged_content_reuses_the_cache(tmp_path: Path) -> None:
-    first = ensure_cache(tmp_path, CONTENT)
+def test_unchanged_content_reuses_the_cache(tmp_path: Path, content_copy: Path) -> None:
+    first = ensure_cache(tmp_path, content_copy)
     mtime = first.stat().st_mtime_ns
-    assert ensure_cache(tmp_path, CONTENT) == first
+    assert ensure_cache(tmp_path, content_copy) == first
     assert first.stat().st_mtime_ns == mtime
 
 
@@ -63,11 +66,11 @@ def _hashing_fails(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_start_with_unchanged_content_does_not_hash_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = ensure_cache(tmp_path, CONTENT)  # builds, and notes the folder as it is
+    first = ensure_cache(tmp_path, content_copy)  # builds, and notes the folder as it is
     _hashing_fails(monkeypatch)
-    assert ensure_cache(tmp_path, CONTENT) == first
+    assert ensure_cache(tmp_path, content_copy) == first
 
 
 def test_a_file_written_since_the_last_start_is_hashed_and_rebuilds(
@@ -106,11 +109,11 @@ def test_a_file_written_just_now_is_not_trusted_to_its_time_and_size(
 
 @pytest.mark.parametrize("note", ["{not json", '["a list"]', '{"cache": "content-other.db"}', ""])
 def test_a_broken_or_foreign_check_note_means_hashing_again(
-    tmp_path: Path, note: str
+    tmp_path: Path, content_copy: Path, note: str
 ) -> None:
-    first = ensure_cache(tmp_path, CONTENT)
+    first = ensure_cache(tmp_path, content_copy)
     (tmp_path / "cache" / CHECKED_NAME).write_text(note, encoding="utf-8")
-    assert ensure_cache(tmp_path, CONTENT) == first
+    assert ensure_cache(tmp_path, content_copy) == first
     noted = json.loads((tmp_path / "cache" / CHECKED_NAME).read_text(encoding="utf-8"))
     assert noted["cache"] == first.name
 
@@ -152,8 +155,8 @@ def test_a_corrupt_cache_file_is_rebuilt(tmp_path: Path) -> None:
     assert ContentStore(rebuilt).languages() == CONTENT_LANGUAGES
 
 
-def test_a_pointer_outside_the_data_folder_is_ignored(tmp_path: Path) -> None:
-    ensure_cache(tmp_path, CONTENT)
+def test_a_pointer_outside_the_data_folder_is_ignored(tmp_path: Path, content_copy: Path) -> None:
+    ensure_cache(tmp_path, content_copy)
     (tmp_path / POINTER_NAME).write_text("../../etc/passwd", encoding="utf-8")
     assert current_cache_path(tmp_path) is None
 

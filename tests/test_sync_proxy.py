@@ -13,7 +13,6 @@ import http.client
 import http.server
 import os
 import random
-import shutil
 import subprocess
 import sys
 import threading
@@ -23,15 +22,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CONTENT, ROOT
+from conftest import ROOT
 from contentlib.cache import current_cache_path
 from sync.build import build
 from sync.errors import DownloadError
 from sync.fetch import FetchLimits, HttpSource
-from sync.keys import generate_key_file, parse_public_key
 from sync.updater import SyncResult, status, sync_once
 from sync.worker import SyncWorker
-from sync_support import editor_key, free_port
+from sync_support import editor_key, english_content, free_port
 
 HOST = "kiosk-content.example.invalid"
 SECRET = "pr0xy-s3cret"
@@ -143,11 +141,7 @@ def key(tmp_path: Path) -> tuple[Path, list]:
 @pytest.fixture
 def origin(tmp_path: Path, key) -> Iterator[StaticServer]:
     """The static server holding a signed bundle built from the English content."""
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(CONTENT / "structure.yaml", content)
-    shutil.copytree(CONTENT / "media", content / "media")
-    shutil.copytree(CONTENT / "en", content / "en")
+    content = english_content(tmp_path / "content")
     build(content, tmp_path / "publish", key[0])
     server = StaticServer(tmp_path / "publish")
     yield server
