@@ -413,6 +413,7 @@ def test_admin_can_exit_the_app(kiosk, monkeypatch) -> None:
     assert not EventLoop.window.dispatch("on_request_close")
 
 
+@pytest.mark.content_languages("bg", "el")  # the languages CONFIG offers
 def test_markup_in_content_is_shown_literally(tmp_path: Path, content_copy: Path) -> None:
     guide = content_copy / "en" / "guides" / "ep-voting.md"
     text = guide.read_text(encoding="utf-8").replace(
@@ -625,6 +626,7 @@ def test_only_labels_that_escape_their_text_have_markup_on(kiosk, tmp_path: Path
     assert {role for _owner, role in seen} == set().union(*MARKUP_ROLES.values())
 
 
+@pytest.mark.content_languages("bg", "el")  # the languages CONFIG offers
 def test_fallback_marker_shows_when_a_translation_is_missing(tmp_path: Path, content_copy: Path) -> None:
     (content_copy / "el" / "guides" / "ep-voting.md").unlink()
     app, _clock = start_app(CONFIG, tmp_path / "data", content_dir=content_copy)
@@ -747,6 +749,7 @@ def test_every_guide_renders_in_every_language(tmp_path: Path) -> None:
     assert len(list(folder.glob("*.png"))) == len(languages)
 
 
+@pytest.mark.content_languages("bg", "el")  # the languages CONFIG offers
 def test_new_content_is_switched_in_between_visits_never_during_one(tmp_path: Path, content_copy: Path) -> None:
     from sync.build import build
     from sync.fetch import FolderSource
@@ -780,6 +783,7 @@ def test_new_content_is_switched_in_between_visits_never_during_one(tmp_path: Pa
         stop_app(app)
 
 
+@pytest.mark.content_languages("bg", "el")  # the languages CONFIG offers
 def test_admin_imports_a_signed_bundle_from_a_usb_stick(tmp_path: Path, content_copy: Path, monkeypatch) -> None:
     import sync.usb
     from gui_support import idle_until

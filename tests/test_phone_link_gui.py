@@ -124,6 +124,7 @@ def test_a_guide_shows_a_code_for_its_page_in_the_visitors_language(with_site: K
     assert code.data == f"{BASE}/el/about/"
 
 
+@pytest.mark.content_languages("bg", "el")  # the languages SETTINGS offer
 def test_a_fallback_guide_links_to_the_page_in_the_visitors_language(
         tmp_path: Path, content_copy: Path) -> None:
     (content_copy / "bg" / "guides" / "ep-voting.md").unlink()

@@ -218,7 +218,8 @@ def test_outside_text_is_never_markup(site: Path) -> None:
     assert link_target("https://europa.eu/x") == "https://europa.eu/x"
 
 
-@pytest.mark.slow  # an export of its own (8-10 s)
+@pytest.mark.slow  # an export of its own
+@pytest.mark.content_languages()
 def test_markup_in_a_content_text_is_shown_as_text(content_copy: Path, tmp_path: Path) -> None:
     quiz = content_copy / "en" / "quiz.yaml"
     text = quiz.read_text(encoding="utf-8")
@@ -233,7 +234,8 @@ def test_markup_in_a_content_text_is_shown_as_text(content_copy: Path, tmp_path:
     assert "<script>" not in html and "<img" not in html
 
 
-@pytest.mark.slow  # an export of its own (8-10 s)
+@pytest.mark.slow  # an export of its own
+@pytest.mark.content_languages()
 def test_broken_content_is_an_error_naming_file_and_line_and_keeps_the_last_site(
         content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
