@@ -14,7 +14,6 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import CONTENT, CONTENT_VERSION, GUIDE_COUNTRIES, GUIDE_IDS
-from contentlib.cache import ensure_cache
 from contentlib.source import load_content
 from contentlib.store import ContentStore
 from kiosk.content_cli import main as content_cli
@@ -29,6 +28,11 @@ BASE = "https://kiosk.example.org/eu"
 MUNICIPALITY = "Stadt <b>Muster</b> & [b]Co[/b]"
 
 
+# One test process runs this file: the export of the whole content that most tests read
+# (about 8 s) is then made once, not once in each process.
+pytestmark = pytest.mark.xdist_group("web-export")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("web") / "site"
@@ -36,9 +40,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> ContentStore:
-    return ContentStore(ensure_cache(tmp_path_factory.mktemp("web-cache"), CONTENT))
+@pytest.fixture
+def store(bundled_store: ContentStore) -> ContentStore:
+    return bundled_store
 
 
 class Page(HTMLParser):
