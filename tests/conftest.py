@@ -10,14 +10,15 @@ os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 # Frames in the GUI tests wait for nothing (tests/gui_support.py); the soak's child process
 # inherits it.
 os.environ.setdefault("KIOSK_TEST_FAST_FRAMES", "1")
-# Frames in this process fill no pixels except where a test looks at them
-# (tests/gui_support.py, "Pixels"); the soak's child process paints as the kiosk does.
+# Frames fill no pixels except where a test looks at them (tests/gui_support.py, "Pixels");
+# the soak's child process inherits it.
 os.environ.setdefault("KIOSK_TEST_SKIP_PAINT", "1")
 # Mesa's software renderer (llvmpipe) draws on the calling thread instead of a thread per
 # core: ./dev.sh test runs a test process per core already, and one thread took less CPU
 # time per frame even alone (a three-language self-test: 107 s instead of 122 s).
 os.environ.setdefault("LP_NUM_THREADS", "0")
 
+import functools  # noqa: E402
 import gc  # noqa: E402
 import shutil  # noqa: E402
 import sys  # noqa: E402
@@ -29,6 +30,7 @@ import pytest  # noqa: E402
 import yaml  # noqa: E402
 
 if TYPE_CHECKING:
+    from contentlib.model import ContentSet
     from contentlib.store import ContentStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +42,16 @@ GUIDE_COUNTRIES: dict[str, str | None] = {g["id"]: g.get("country") for g in _ST
 CONTENT_LANGUAGES: list[str] = sorted(
     p.name for p in CONTENT.iterdir() if p.is_dir() and p.name != "media"
 )
+
+
+@functools.cache
+def bundled_content() -> ContentSet:
+    """The bundled content as loaded, once per test process, for tests that only read it."""
+    from contentlib.source import load_content
+
+    content, problems = load_content(CONTENT)
+    assert content is not None, problems
+    return content
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ frames really are, and :func:`pass_clock_time` moves the clock on further in a f
 where a test must let time pass (a tap's ripple, the idle tick). Without the variable
 (``bench/inprocess.py`` times real frames) Kivy keeps its 60 fps cap and the real clock.
 
-Pixels. With ``KIOSK_TEST_SKIP_PAINT=1`` (tests/conftest.py sets it for the test process;
-the soak's child process paints, as the kiosk does) every frame still runs in full: the
+Pixels. With ``KIOSK_TEST_SKIP_PAINT=1`` (tests/conftest.py sets it; the soak's child
+process inherits it, and the long soak run by hand paints) every frame still runs in full: the
 clock, the input, the layout, and every canvas instruction issued through OpenGL. Only
 the filling of pixels is left out: the frame is drawn into a one-pixel viewport and not
 swapped onto the screen. Mesa's software renderer here fills about 50 million pixels a

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, GUIDE_IDS
+from conftest import CONTENT, GUIDE_IDS, bundled_content
 from kiosk.content_cli import main as content_main
 from contentlib.source import load_content
 
@@ -45,7 +45,7 @@ def test_bundled_content_is_valid() -> None:
 
 
 def test_guide_blocks_cover_the_markdown_features() -> None:
-    content, _ = load_content(CONTENT)
+    content = bundled_content()
     doc = content.translations["en"].guides["ep-voting"]
     kinds = {b.kind for b in doc.blocks}
     assert {"heading", "paragraph", "bullets", "numbers", "image"} <= kinds
@@ -96,7 +96,7 @@ def test_question_referring_to_an_absent_guide(content_copy: Path) -> None:
 def test_every_bundled_guide_has_a_known_icon() -> None:
     from contentlib.icons import icon_names
 
-    content, _ = load_content(CONTENT)
+    content = bundled_content()
     icons = {g.id: g.icon for g in content.guides}
     assert all(icons.values()), [gid for gid, icon in icons.items() if not icon]
     assert set(icons.values()) <= icon_names()

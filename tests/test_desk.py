@@ -8,19 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT
+from conftest import CONTENT, bundled_content
 from contentlib.cache import ensure_cache
 from contentlib.countries import EU_MEMBER_STATES, OFFICIAL_LANGUAGES, desk_language
 from contentlib.model import DESK_CARD_KEYS, DESK_STAFF_KEYS
-from contentlib.source import load_content
 from contentlib.store import ContentStore
 from kiosk.config import ConfigError, parse_config
 from kiosk.content_cli import main as content_main
 from kiosk.core.desk import desk_card, desk_requests, staff_page
 from test_content_source import errors_of, line_of, replace_in
 
-CONTENT_SET, _ = load_content(CONTENT)
-assert CONTENT_SET is not None
+CONTENT_SET = bundled_content()
 REQUESTS = ("register-municipal", "register-ep", "stand-candidate", "other-question")
 
 # The tests that break a file read English and the languages they break.

@@ -21,8 +21,7 @@ from gui_support import (  # noqa: I001
 )
 from kivy.base import EventLoop
 
-from conftest import CONTENT, ROOT
-from contentlib.source import load_content
+from conftest import CONTENT, ROOT, bundled_content
 from kiosk.config import parse_config
 from kiosk.core.admin import MIN_PIN_ITERATIONS, hash_pin
 from kiosk.ui.app import KioskApp
@@ -34,8 +33,7 @@ pytestmark = pytest.mark.gui
 PIN = "135791"
 PIN_HASH = hash_pin(PIN, iterations=MIN_PIN_ITERATIONS)
 IDLE, WARNING = 90, 30
-CONTENT_SET, _ = load_content(CONTENT)
-assert CONTENT_SET is not None
+CONTENT_SET = bundled_content()
 GUIDE_OF = {g.country: g for g in CONTENT_SET.guides if g.country}
 
 

@@ -13,8 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import CONTENT, CONTENT_VERSION, GUIDE_COUNTRIES, GUIDE_IDS
-from contentlib.source import load_content
+from conftest import CONTENT, CONTENT_VERSION, GUIDE_COUNTRIES, GUIDE_IDS, bundled_content
 from contentlib.store import ContentStore
 from kiosk.content_cli import main as content_cli
 from kiosk.core.quiz import questions_for_country
@@ -340,8 +339,7 @@ def test_every_address_the_kiosk_encodes_for_a_phone_is_a_page_of_the_export(
 def test_the_staff_page_is_in_the_desk_language_and_names_no_it_contact(site: Path) -> None:
     """What the kiosk is, for new front-desk staff, in the town hall's language (German for
     DE); a public page, so no IT contact and no idle time."""
-    content, _ = load_content(CONTENT)
-    staff = content.translations["de"].desk.staff
+    staff = bundled_content().translations["de"].desk.staff
     page = read(site, addresses.staff())
     assert page.lang == "de"
     for key in ("title", "offers", "card", "restart"):
@@ -352,14 +350,15 @@ def test_the_staff_page_is_in_the_desk_language_and_names_no_it_contact(site: Pa
 
 
 @pytest.mark.slow  # two exports of its own
-def test_a_staff_page_without_desk_texts_is_in_english_and_says_so(tmp_path: Path) -> None:
+@pytest.mark.content_languages("fr")  # Belgium's desk languages: nl (none yet), fr, de
+def test_a_staff_page_without_desk_texts_is_in_english_and_says_so(
+        content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    export_site(CONTENT, out, SiteOptions(country="BE"))  # Dutch first: no content in it
+    export_site(content_copy, out, SiteOptions(country="BE"))  # Dutch first: no content in it
     page = read(out, addresses.staff())
     assert page.lang == "en"
     assert "This page is not yet written in Dutch, so it is in English." in page.text
-    content, _ = load_content(CONTENT)
-    assert content.translations["en"].desk.staff["offers"] in page.text
-    export_site(CONTENT, out, SiteOptions(country="BE", desk_language="fr"))
+    assert bundled_content().translations["en"].desk.staff["offers"] in page.text
+    export_site(content_copy, out, SiteOptions(country="BE", desk_language="fr"))
     page = read(out, addresses.staff())
-    assert page.lang == "fr" and content.translations["fr"].desk.staff["title"] in page.text
+    assert page.lang == "fr" and bundled_content().translations["fr"].desk.staff["title"] in page.text
