@@ -501,6 +501,7 @@ def start_app(config: KioskConfig, data_dir: Path, content_dir: Path | None = No
 
 def stop_app(app: KioskApp) -> None:
     app.dispatch("on_stop")
+    _cancel_animations(app)
     window = EventLoop.window
     for child in list(window.children):
         window.remove_widget(child)
@@ -517,6 +518,31 @@ def stop_app(app: KioskApp) -> None:
     # Collected once the test and its fixtures let go of the app (conftest.py): here the
     # caller still holds it, and every collection in the next test walked it again.
     _apps_stopped[0] = True
+
+
+def _cancel_animations(app: KioskApp) -> None:
+    """Cancel every animation of the app's widgets (those in its screens' trees or named
+    by a kv id there) and of its screen manager's transition. An animation runs on Kivy's clock and
+    is kept in Animation's own set of running animations until it ends; with its clock
+    event cancelled (below) it would never end, and would keep its widget, and through it
+    the whole stopped app, alive for the rest of the test process (a ScrollView's scroll bar
+    fading out after a scroll was enough)."""
+    from kivy.animation import Animation
+
+    seen: set[int] = set()
+    waiting = [app.root, *app.screens.built()]
+    while waiting:
+        widget = waiting.pop()
+        if widget is None or id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        Animation.cancel_all(widget)
+        transition = getattr(widget, "transition", None)  # a ScreenManager's
+        if transition is not None:
+            Animation.cancel_all(transition)
+        # kv ids as well: a panel a screen takes out of its tree while another shows
+        waiting.extend(widget.children)
+        waiting.extend(getattr(widget, "ids", {}).values())
 
 
 _apps_stopped = [False]
