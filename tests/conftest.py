@@ -22,6 +22,7 @@ import functools  # noqa: E402
 import gc  # noqa: E402
 import shutil  # noqa: E402
 import sys  # noqa: E402
+import weakref  # noqa: E402
 from collections.abc import Iterator, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
@@ -90,25 +91,37 @@ def content_copy(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 APPS_PER_COLLECTION = 4
 """Stopped apps freed together by one full garbage collection. A full collection walks
-every object of the test process (about 0.2 s); one after every GUI test was a tenth of
-the everyday tier's time. Stopped apps hold no clock event and no window child
-(gui_support.stop_app), so leaving them for a few tests changes nothing but memory."""
+every object of the test process; one after every GUI test was a tenth of the everyday
+tier's time. Stopped apps hold no clock event and no window child (gui_support.stop_app),
+so leaving them for a few tests changes nothing but memory."""
 
-_stopped_since_collection = [0]
+_stopped_apps: list[tuple[str, weakref.ref]] = []
+"""(test, app) for each app stopped since the last collection."""
 
 
 @pytest.fixture(autouse=True)
-def _free_stopped_apps() -> Iterator[None]:
+def _free_stopped_apps(request: pytest.FixtureRequest) -> Iterator[None]:
     """After a test and its fixtures: the apps stopped (gui_support.stop_app), now that
     nothing refers to them any more, are freed by a full garbage collection after every
-    APPS_PER_COLLECTION of them."""
+    APPS_PER_COLLECTION of them; one that is still there fails the test that collected, with
+    the name of the test that stopped it (something outside the app still holds it, and
+    every later collection would walk it again: a stopped app held by a never-ending
+    animation made the GUI tests a quarter slower)."""
     yield
     support = sys.modules.get("gui_support")
-    if support is not None and support.take_stopped_apps():
-        _stopped_since_collection[0] += 1
-        if _stopped_since_collection[0] >= APPS_PER_COLLECTION:
-            _stopped_since_collection[0] = 0
-            gc.collect()
+    if support is None:
+        return
+    stopped_now = [(request.node.nodeid, app) for app in support.take_stopped_apps()]
+    # This test's own apps are still held by its fixture values until its teardown ends:
+    # they are collected and checked with a later test's.
+    if len(_stopped_apps) + len(stopped_now) >= APPS_PER_COLLECTION and _stopped_apps:
+        gc.collect()
+        kept = [test for test, app in _stopped_apps if app() is not None]
+        _stopped_apps.clear()
+        # (a failed test's traceback holds its app: not a leak)
+        assert not kept or request.session.testsfailed, \
+            f"apps stopped by these tests are still alive after a collection: {kept}"
+    _stopped_apps.extend(stopped_now)
 
 
 # Run order: the slow tests first, then the other tests that draw (GUI, end to end), then

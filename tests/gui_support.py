@@ -26,6 +26,7 @@ import os
 import random
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -517,7 +518,7 @@ def stop_app(app: KioskApp) -> None:
     gc.unfreeze()  # what the app's between-visits collections froze goes with the app
     # Collected once the test and its fixtures let go of the app (conftest.py): here the
     # caller still holds it, and every collection in the next test walked it again.
-    _apps_stopped[0] = True
+    _apps_stopped.append(weakref.ref(app))
 
 
 def _cancel_animations(app: KioskApp) -> None:
@@ -545,10 +546,12 @@ def _cancel_animations(app: KioskApp) -> None:
         waiting.extend(getattr(widget, "ids", {}).values())
 
 
-_apps_stopped = [False]
+_apps_stopped: list[weakref.ref[KioskApp]] = []
 
 
-def take_stopped_apps() -> bool:
-    """True once after each test that stopped an app (conftest.py then collects)."""
-    stopped, _apps_stopped[0] = _apps_stopped[0], False
+def take_stopped_apps() -> list[weakref.ref[KioskApp]]:
+    """Weak references to the apps stopped since the last call (conftest.py collects them
+    and checks that each is gone)."""
+    stopped = list(_apps_stopped)
+    _apps_stopped.clear()
     return stopped
