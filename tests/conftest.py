@@ -31,7 +31,7 @@ import pytest  # noqa: E402
 import yaml  # noqa: E402
 
 if TYPE_CHECKING:
-    from contentlib.model import ContentSet
+    from contentlib.model import ContentSet, Problem
     from contentlib.store import ContentStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,23 +46,31 @@ CONTENT_LANGUAGES: list[str] = sorted(
 
 
 @functools.cache
-def bundled_content() -> ContentSet:
-    """The bundled content as loaded, once per test process, for tests that only read it."""
+def bundled_load() -> tuple[ContentSet | None, list[Problem]]:
+    """``load_content`` of the bundled content, once per test process, for tests that only
+    read what it returns."""
     from contentlib.source import load_content
 
-    content, problems = load_content(CONTENT)
+    return load_content(CONTENT)
+
+
+def bundled_content() -> ContentSet:
+    """The bundled content as loaded (:func:`bundled_load`)."""
+    content, problems = bundled_load()
     assert content is not None, problems
     return content
 
 
 @pytest.fixture(scope="session")
-def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> ContentStore:
-    """The content cache built from the bundled content, once per test process, for tests
-    that only read it (a store opens its cache read-only); building it takes 4-5 s."""
+def bundled_store() -> ContentStore:
+    """The content cache built from the bundled content, once per test process and shared
+    with the GUI tests' new data folders (tests/bundled_cache.py), for tests that only read
+    it (a store opens its cache read-only)."""
+    from bundled_cache import bundled_data_dir
     from contentlib.cache import ensure_cache
     from contentlib.store import ContentStore
 
-    return ContentStore(ensure_cache(tmp_path_factory.mktemp("bundled-cache"), CONTENT))
+    return ContentStore(ensure_cache(bundled_data_dir(CONTENT), CONTENT))
 
 
 def copy_content(target: Path, languages: Sequence[str] | None = None) -> Path:

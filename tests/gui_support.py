@@ -25,12 +25,12 @@ import functools
 import os
 import random
 import shutil
-import tempfile
 import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bundled_cache import bundled_data_dir
 from kiosk.ui.launcher import configure_kivy
 
 FAST_FRAMES = os.environ.get("KIOSK_TEST_FAST_FRAMES") == "1"
@@ -387,27 +387,9 @@ def wait_idle_checks(app: KioskApp, count: int = 2) -> None:
     raise TimeoutError(f"the app did not consult its idle policy {count} times in 600 frames")
 
 
-# The ten-language content cache that a new app builds from content/ in a fresh data folder
-# (a few seconds) is built once per test process and copied into each new data folder.
-_BUILT_CACHES: dict[Path, Path] = {}
-
-
-def _prebuilt_cache(content_dir: Path) -> Path:
-    """A data folder holding the cache built from ``content_dir`` (built on first use)."""
-    if content_dir not in _BUILT_CACHES:
-        import atexit
-
-        from contentlib.cache import ensure_cache
-
-        folder = Path(tempfile.mkdtemp(prefix="kiosk-test-cache-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        ensure_cache(folder, content_dir)
-        _BUILT_CACHES[content_dir] = folder
-    return _BUILT_CACHES[content_dir]
-
-
 def seed_data_dir(data_dir: Path, content_dir: Path | None) -> None:
-    """Copy the cache built once from the bundled content into a data folder that has none
+    """Copy the cache built once from the bundled content (tests/bundled_cache.py; a new
+    app would take a few seconds to build it) into a data folder that has none
     (only for the bundled content, not for a test's own changed copy): the app then finds
     an up-to-date cache, as at every start after the first. What the app would build is
     exactly this (same content, same fingerprint; the app still checks it against
@@ -419,7 +401,7 @@ def seed_data_dir(data_dir: Path, content_dir: Path | None) -> None:
         return
     if data_dir.exists() and any(data_dir.iterdir()):
         return  # the test laid out its own data folder: the app deals with what is there
-    shutil.copytree(_prebuilt_cache(bundled), data_dir, dirs_exist_ok=True)
+    shutil.copytree(bundled_data_dir(bundled), data_dir, dirs_exist_ok=True)
 
 
 class _Painting:

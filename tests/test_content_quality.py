@@ -1,21 +1,19 @@
 """The bundled content: ten complete languages, answer keys that hold the key facts."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
-from conftest import CONTENT, ROOT
+from conftest import ROOT, bundled_load
 from contentlib.completeness import language_report
 from kiosk.config import KioskSettings
-from contentlib.source import load_content
 
 TEN_LANGUAGES = ["en", "bg", "el", "it", "es", "ro", "pl", "pt", "fr", "de"]
 
 
 @pytest.fixture(scope="module")
 def content():
-    loaded, problems = load_content(CONTENT)
+    loaded, problems = bundled_load()
     assert [str(p) for p in problems] == []
     return loaded
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, GUIDE_IDS, bundled_content
+from conftest import CONTENT, GUIDE_IDS, bundled_content, bundled_load
 from kiosk.content_cli import main as content_main
 from contentlib.source import load_content
 
@@ -33,7 +33,7 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def test_bundled_content_is_valid() -> None:
-    content, problems = load_content(CONTENT)
+    content, problems = bundled_load()
     assert problems == []
     assert content is not None
     assert [g.id for g in content.guides] == GUIDE_IDS

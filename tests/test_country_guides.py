@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CONTENT, ROOT
+from conftest import ROOT, bundled_load
 from contentlib.completeness import months_before, review_age_warnings
 from kiosk.content_cli import cmd_check
 from contentlib.dates import find_dates, resolve_markers
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.content_languages("de", "fr", "pl")
 
 @pytest.fixture(scope="module")
 def content():
-    loaded, problems = load_content(CONTENT)
+    loaded, problems = bundled_load()
     assert [str(p) for p in problems if p.severity == "error"] == []
     return loaded
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, bundled_content
-from contentlib.cache import ensure_cache
 from contentlib.countries import EU_MEMBER_STATES, OFFICIAL_LANGUAGES, desk_language
 from contentlib.model import DESK_CARD_KEYS, DESK_STAFF_KEYS
 from contentlib.store import ContentStore
@@ -120,8 +119,8 @@ def test_the_source_language_needs_every_desk_text(content_copy: Path) -> None:
 # ------------------------------------------------------------------ the card and the page
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> ContentStore:
-    return ContentStore(ensure_cache(tmp_path_factory.mktemp("desk-cache"), CONTENT))
+def store(bundled_store: ContentStore) -> ContentStore:
+    return bundled_store
 
 
 def text(lang: str, request: str) -> str:
