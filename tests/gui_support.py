@@ -505,17 +505,19 @@ def stop_app(app: KioskApp) -> None:
 
 def _cancel_animations(app: KioskApp) -> None:
     """Cancel every animation of the app's widgets (those in its screens' trees or named
-    by a kv id there) and of its screen manager's transition. An animation runs on Kivy's clock and
-    is kept in Animation's own set of running animations until it ends; with its clock
-    event cancelled (below) it would never end, and would keep its widget, and through it
-    the whole stopped app, alive for the rest of the test process (a ScrollView's scroll bar
-    fading out after a scroll was enough)."""
+    by a kv id there) and of its screen manager's transition.
+
+    An animation runs on Kivy's clock and stays in Animation's own set of running
+    animations until it ends; with its clock event cancelled (below) it would never end,
+    and would keep its widget, and through it the whole stopped app, alive for the rest of
+    the test process (a ScrollView's scroll bar fading out after a scroll was enough)."""
     from kivy.animation import Animation
 
     seen: set[int] = set()
     waiting = [app.root, *app.screens.built()]
     while waiting:
         widget = waiting.pop()
+        widget = getattr(widget, "__self__", widget)  # a kv id's weak proxy: the widget
         if widget is None or id(widget) in seen:
             continue
         seen.add(id(widget))
