@@ -114,7 +114,8 @@ def _free_stopped_apps(request: pytest.FixtureRequest) -> Iterator[None]:
     APPS_PER_COLLECTION of them; one that is still there fails the test that collected, with
     the name of the test that stopped it (something outside the app still holds it, and
     every later collection walks it again: while never-ending animations kept the stopped
-    apps alive, collections took 41 s of test_gui.py's 119 s; 29 s once they were freed)."""
+    apps alive, full collections took 38 s of a 131 s run of test_gui.py; 29 s of 121 s
+    once they were freed)."""
     yield
     support = sys.modules.get("gui_support")
     if support is None:
