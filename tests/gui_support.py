@@ -11,13 +11,13 @@ where a test must let time pass (a tap's ripple, the idle tick). Without the var
 (``bench/inprocess.py`` times real frames) Kivy keeps its 60 fps cap and the real clock.
 
 Pixels. With ``KIOSK_TEST_SKIP_PAINT=1`` (tests/conftest.py sets it; the soak's child
-process inherits it, and the long soak run by hand paints) every frame still runs in full: the
-clock, the input, the layout, and every canvas instruction issued through OpenGL. Only
-the filling of pixels is left out: the frame is drawn into a one-pixel viewport and not
-swapped onto the screen. Mesa's software renderer here fills about 50 million pixels a
-second, so a 1280x800 frame of three to four window-sized layers took 60-80 ms, most of
-a GUI test's time; drawn into one pixel it takes about 10 ms. Tests that look at pixels
-paint the window first (:func:`save_window_png`).
+process inherits it, and the long soak run by hand paints) every frame still runs in
+full: the clock, the input, the layout, and every canvas instruction issued through
+OpenGL. Only the filling of pixels is left out: the frame is drawn into a one-pixel
+viewport and not swapped onto the screen. Mesa's software renderer here fills about 50
+million pixels a second, so a 1280x800 frame of three to four window-sized layers took
+60-80 ms, most of a GUI test's time; drawn into one pixel it takes about 10 ms. Tests
+that look at pixels paint the window first (:func:`save_window_png`).
 """
 from __future__ import annotations
 

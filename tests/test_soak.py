@@ -42,7 +42,7 @@ def test_random_touches_raise_nothing_and_do_not_leak(tmp_path: Path) -> None:
 
     report = tmp_path / "soak.json"
     # Its frames fill no pixels, as in the other GUI tests (tests/gui_support.py, "Pixels"):
-    # alone on the machine it took 161 s so and 362 s painting every frame.
+    # alone on the machine it took 161 s that way and 362 s painting every frame.
     # The long soak (bench/soak.py by hand) paints every frame, as the kiosk does.
     env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
     proc = subprocess.run(
