@@ -285,8 +285,9 @@ def check_screens(report: Report, config: KioskConfig, data_dir: Path, live_dir:
     for failure in walk[0].failures:
         report.fail(f"page {failure}")
     if not walk[0].failures:
+        count = len(config.kiosk.languages)
         report.ok(f"pages: {walk[0].shown} drawn from {origin}: every screen, guide and quiz "
-                  f"question in {len(config.kiosk.languages)} languages")
+                  f"question in {count} language{'' if count == 1 else 's'}")
 
 
 def run_selftest(config: KioskConfig, data_dir_option: str | None,
