@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import CONTENT, CONTENT_VERSION, ROOT
+from conftest import CONTENT, CONTENT_VERSION, ROOT, bundled_content
 from driver import KioskProcess, Xvfb, have_e2e_tools
 from kiosk.config import KioskSettings, parse_config
 
@@ -88,7 +88,7 @@ test_frozen_selftest_names_what_is_missing. Three languages took 175 s here."""
 def test_frozen_app_passes_its_selftest_without_our_python(release, tmp_path: Path) -> None:
     config = tmp_path / "kiosk.toml"
     config.write_text("[kiosk]\nlanguages = [" + ", ".join(f'"{code}"' for code in FROZEN_WALK_LANGUAGES)
-                      + "]\n", encoding="utf-8")
+                      + f']\ndefault_language = "{FROZEN_WALK_LANGUAGES[0]}"\n', encoding="utf-8")
     server = Xvfb()
     try:
         # Mesa draws on this one thread (tests/conftest.py says why): not a Python setting
@@ -102,10 +102,11 @@ def test_frozen_app_passes_its_selftest_without_our_python(release, tmp_path: Pa
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert "selftest: passed" in result.stdout
     assert "ok    pinned public keys: 1" in result.stdout
-    # every screen, the 35 guides and every quiz question
+    # every screen, guide and quiz question
     drawn = re.search(r"ok    pages: (\d+) drawn from the bundled content: every screen, guide "
                       r"and quiz question in 1 language\n", result.stdout)
-    assert drawn and int(drawn[1]) > 35 + 76, result.stdout
+    content = bundled_content()
+    assert drawn and int(drawn[1]) > len(content.guides) + len(content.questions), result.stdout
     assert "ok    catalog el: 'Touch to start' -> " in result.stdout
     assert "/app/_internal" in result.stdout  # resources came from the bundle, not the tree
 
