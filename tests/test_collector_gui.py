@@ -78,3 +78,31 @@ def test_the_kiosk_collects_between_visits_and_never_during_one(app: KioskApp) -
     advance_frames(2)
     assert ref() is None and gc.get_freeze_count() > 10_000  # collected, survivors frozen
     assert app.screens["home"] is not None  # the screens live on (frozen, not freed)
+
+
+def test_start_up_sets_off_no_full_collection_until_it_is_frozen(tmp_path: Path) -> None:
+    full: list[int] = []
+
+    def count_full(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    thresholds = gc.get_threshold()
+    gc.collect()  # Python's count of long-lived objects is then this process's own
+    gc.callbacks.append(count_full)
+    try:
+        app, _clock = start_app(CONFIG, tmp_path / "data", content_dir=CONTENT)
+        try:
+            for _ in range(400):  # the screens and the guides built ahead, in idle frames
+                advance_frames(1)
+                if app.screens.complete:
+                    break
+            assert app.screens.complete and gc.get_freeze_count() > 10_000
+            # some 170,000 objects made, none walked twice by a full collection
+            assert full == [], f"{len(full)} full collections while the kiosk started"
+            assert gc.get_threshold() == thresholds  # full collections are back once frozen
+        finally:
+            stop_app(app)
+    finally:
+        gc.callbacks.remove(count_full)
+    assert gc.get_threshold() == thresholds
