@@ -97,40 +97,36 @@ def content_copy(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return copy_content(tmp_path / "content", None if marker is None else marker.args)
 
 
-APPS_PER_COLLECTION = 4
-"""Stopped apps freed together by one full garbage collection. A full collection walks
-every object of the test process; one after every GUI test was a tenth of the everyday
-tier's time. Stopped apps hold no clock event and no window child (gui_support.stop_app),
-so leaving them for a few tests changes nothing but memory."""
-
 _stopped_apps: list[tuple[str, weakref.ref]] = []
-"""(test, app) for each app stopped since the last collection."""
+"""(test, app) for each app stopped by the test before this one."""
 
 
 @pytest.fixture(autouse=True)
 def _free_stopped_apps(request: pytest.FixtureRequest) -> Iterator[None]:
-    """After a test and its fixtures: the apps stopped (gui_support.stop_app), now that
-    nothing refers to them any more, are freed by a full garbage collection after every
-    APPS_PER_COLLECTION of them; one that is still there fails the test that collected, with
-    the name of the test that stopped it (something outside the app still holds it, and
-    every later collection walks it again: while never-ending animations kept the stopped
-    apps alive, full collections took 38 s of a 131 s run of test_gui.py; 29 s of 121 s
-    once they were freed)."""
-    yield
-    support = sys.modules.get("gui_support")
-    if support is None:
-        return
-    stopped_now = [(request.node.nodeid, app) for app in support.take_stopped_apps()]
-    # This test's own apps are still held by its fixture values until its teardown ends:
-    # they are collected and checked with a later test's.
-    if len(_stopped_apps) + len(stopped_now) >= APPS_PER_COLLECTION and _stopped_apps:
+    """Before a test: the apps the test before it stopped (gui_support.stop_app), which
+    nothing refers to any more, are freed by a full garbage collection; one that is still
+    there fails this test, with the name of the test that stopped it (something outside the
+    app still holds it, and every later collection walks it again: while never-ending
+    animations kept the stopped apps alive, full collections took 38 s of a 131 s run of
+    test_gui.py; 29 s of 121 s once they were freed).
+
+    Freed before the next test draws anything: a stopped app's widgets still follow the
+    translator that all apps share, so a language switch in a later test re-rendered them,
+    and a scroll bar of theirs could start fading then and be held by Kivy's running
+    animations past the collection. (A collection after every fourth app let that happen.)
+    A test's own apps are still held by its fixture values until its teardown ends, so they
+    are collected at the start of the next test."""
+    if _stopped_apps:
         gc.collect()
         kept = [test for test, app in _stopped_apps if app() is not None]
         _stopped_apps.clear()
         # (a failed test's traceback holds its app: not a leak)
         assert not kept or request.session.testsfailed, \
             f"apps stopped by these tests are still alive after a collection: {kept}"
-    _stopped_apps.extend(stopped_now)
+    yield
+    support = sys.modules.get("gui_support")
+    if support is not None:
+        _stopped_apps.extend((request.node.nodeid, app) for app in support.take_stopped_apps())
 
 
 # Run order: the slow tests first, then the other tests that draw (GUI, end to end), then

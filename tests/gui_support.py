@@ -482,8 +482,21 @@ def start_app(config: KioskConfig, data_dir: Path, content_dir: Path | None = No
     return app, clock
 
 
+APP_THREADS = ("content-sync", "usb-import")
+"""Threads an app starts that its on_stop asks to end but does not wait for (an update or
+a USB import in progress finishes first; the heartbeat's stop waits for its own)."""
+
+
 def stop_app(app: KioskApp) -> None:
+    import threading
+
     app.dispatch("on_stop")
+    # A thread still running holds the app (its callbacks do): wait for it to end, before
+    # its last callback is scheduled on the clock and cancelled below.
+    for thread in threading.enumerate():
+        if thread.name in APP_THREADS:
+            thread.join(timeout=60)
+            assert not thread.is_alive(), f"the {thread.name} thread did not end within 60 s"
     _cancel_animations(app)
     window = EventLoop.window
     for child in list(window.children):
