@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gui_support import advance_frames, start_app, stop_app, tap  # noqa: I001
+from gui_support import advance_frames, seed_data_dir, start_app, stop_app, tap  # noqa: I001
 
 from conftest import CONTENT
 from kiosk.config import parse_config
@@ -87,6 +87,7 @@ def test_start_up_sets_off_no_full_collection_until_it_is_frozen(tmp_path: Path)
         if phase == "start" and info["generation"] == 2:
             full.append(1)
 
+    seed_data_dir(tmp_path / "data", CONTENT)  # (the tests' copy of the cache, built once)
     thresholds = gc.get_threshold()
     gc.collect()  # Python's count of long-lived objects is then this process's own
     gc.callbacks.append(count_full)

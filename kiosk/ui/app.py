@@ -108,6 +108,8 @@ class KioskApp(NoSettingsPanel, MDApp):
                                     theme_style="Light", primary_palette=PALETTE)
 
     def build(self) -> KioskRoot:
+        self.collector = BetweenVisits(lambda: self.in_visit)
+        self.collector.hold_full_collections()  # until what start-up built is frozen
         self.store = ContentStore(ensure_cache(self.data_dir, self.content_dir))
         tr.switch_lang(self.visit.language)
         settings = self.settings
@@ -118,7 +120,6 @@ class KioskApp(NoSettingsPanel, MDApp):
         self.content_sync = ContentSync(self.kiosk_config.sync, self.data_dir,
                                         lambda result, error: self.sync_finished(result, error))
         root = KioskRoot()
-        self.collector = BetweenVisits(lambda: self.in_visit)
         self._build_screens(root.ids.screens)
         policy = IdlePolicy(self.clock, settings.idle_timeout, settings.warning_seconds)
         self.idle = IdleWatch(policy, root, self.end_visit)

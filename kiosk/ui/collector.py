@@ -41,7 +41,8 @@ many collections of the middle generation, that is, none."""
 
 class BetweenVisits:
     """Runs :func:`collect_and_freeze` in an idle frame when asked, unless a visit has
-    started by then (that visit's end asks again). From :meth:`install` until
+    started by then (that visit's end asks again). From :meth:`hold_full_collections`
+    (the app's build, before the cache is opened and the attract screen built) until
     :meth:`freeze_start_up`, Python makes no full collection (the young generations are
     still collected)."""
 
@@ -60,11 +61,14 @@ class BetweenVisits:
         if self._event is None:
             self._event = Clock.schedule_once(self._run, 0)
 
+    def hold_full_collections(self) -> None:
+        """No full collection by Python until :meth:`freeze_start_up` (or :meth:`remove`)."""
+        if self._thresholds is None:
+            young, middle, _full = self._thresholds = gc.get_threshold()
+            gc.set_threshold(young, middle, NO_FULL_COLLECTIONS)
+
     def install(self) -> None:
-        """Hold Python's own full collections until start-up is frozen; nothing to bind:
-        requests come from the app (start-up, a visit's end)."""
-        young, middle, _full = self._thresholds = gc.get_threshold()
-        gc.set_threshold(young, middle, NO_FULL_COLLECTIONS)
+        """Nothing to bind: requests come from the app (start-up, a visit's end)."""
 
     def remove(self) -> None:
         self._restore_thresholds()
