@@ -25,6 +25,7 @@ import functools
 import os
 import random
 import shutil
+import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -488,8 +489,6 @@ a USB import in progress finishes first; the heartbeat's stop waits for its own)
 
 
 def stop_app(app: KioskApp) -> None:
-    import threading
-
     app.dispatch("on_stop")
     # A thread still running holds the app (its callbacks do): wait for it to end, before
     # its last callback is scheduled on the clock and cancelled below.

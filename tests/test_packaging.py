@@ -81,7 +81,8 @@ with its fonts, kv files, catalog and content, as bundled. Every language uses t
 bundled font (Roboto: Latin, Greek, Cyrillic), and every page in all ten languages is
 drawn in-process (tests/test_gui.py::test_every_guide_renders_in_every_language,
 tests/test_selftest_pages.py); the catalogs of the others are checked by
-test_frozen_selftest_names_what_is_missing. Three languages took 175 s here."""
+test_frozen_selftest_names_what_is_missing. One language's walk takes 20-30 s here;
+each further language about as much again."""
 
 
 @pytest.mark.timeout(600)  # draws some 140 pages with software GL, every frame painted
